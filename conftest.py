@@ -7,14 +7,16 @@ the ``load_plugins`` fixture, and no test writes into the user's cache.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from zoo_core.registry import Registry, get_registry, reset_registry
+from zoo_core.registry import Registry, get_registry, reset_registry, use_registry
 
 REPO = Path(__file__).resolve().parent
+sys.path.insert(0, str(REPO / "tests" / "support"))
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +46,18 @@ def load_plugins(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Registry]:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The real test datasets: ``ZOO_TEST_DATA`` or ``../shared/data`` beside the repo."""
+    """The real test datasets: ``ZOO_TEST_DATA``, else ``../shared/data``."""
     path = Path(os.environ.get("ZOO_TEST_DATA") or REPO.parent / "shared" / "data")
     if not path.is_dir():
         pytest.skip(f"real test data not found at {path}; set ZOO_TEST_DATA")
     return path
+
+
+@pytest.fixture
+def tiny_registry() -> Iterator[Registry]:
+    """A registry holding only the built-ins and the tiny in-repo test plugin."""
+    from zoo_tiny import plugin
+
+    registry = Registry.from_plugins(("zoo-tiny", plugin))
+    with use_registry(registry):
+        yield registry

@@ -198,4 +198,3 @@ def use_registry(registry: Registry) -> Iterator[Registry]:
         yield registry
     finally:
         _current = previous
-

@@ -118,7 +118,7 @@ class ModelSpec:
         task: the task id whose training procedure trains it.
         summary: one line for ``zoo models``.
         builder: ``"module:function"``; called as ``builder(hparams, info)`` where
-            ``info`` is the loaded dataset's metadata, and returns a ``torch.nn.Module``.
+            ``info`` is the dataset's metadata; returns a ``torch.nn.Module``.
         params: typed hyperparameters with their defaults. ``epochs``,
             ``batch_size`` and ``lr`` are the ones the ``--epochs``, ``--batch-size``
             and ``--lr`` flags set.

@@ -105,9 +105,7 @@ def info_command(model: str, as_json: bool) -> None:
         for param in spec.params:
             extra = f" ({param.help})" if param.help else ""
             choices = (
-                f" one of {', '.join(map(str, param.choices))}"
-                if param.choices
-                else ""
+                f" one of {', '.join(map(str, param.choices))}" if param.choices else ""
             )
             click.echo(
                 f"    {param.name.ljust(width)}  {param.type:<5} "

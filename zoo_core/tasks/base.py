@@ -201,6 +201,13 @@ class Procedure:
         """Train on one batch and return its metrics, ``loss`` at least."""
         raise NotImplementedError
 
+    def end_epoch(self, step: StepContext, run_dir: Path) -> None:
+        """Called on the writing process after each epoch's checkpoint is saved.
+
+        A place for artefacts a user watches during training, such as a grid of
+        generated samples written into ``run_dir``.
+        """
+
     # -- scoring ------------------------------------------------------------------
 
     def evaluate(self, ctx: EvalContext, split: str) -> dict[str, float]:
@@ -220,9 +227,7 @@ class Procedure:
 
     def generate(self, run: LoadedRun, request: GenerateRequest) -> dict[str, Any]:
         """Make new samples; returns ``{"text": ...}`` or ``{"files": [...]}``."""
-        raise ConfigError(
-            f"task {run.config['task']} does not support `zoo generate`"
-        )
+        raise ConfigError(f"task {run.config['task']} does not support `zoo generate`")
 
     def example_inputs(self, info: dict[str, Any]) -> tuple[Any, ...]:
         """Inputs of the right shape for exporting the model's ``forward``."""
