@@ -95,6 +95,7 @@ class Registry:
         for spec_id, names in owners.items():
             if len(names) > 1:
                 del table[spec_id]
+                names = sorted(names)
                 self.conflicts[(kind, spec_id)] = names
                 logger.warning(
                     "%s %s is registered by %s; it is left out until one is removed",
