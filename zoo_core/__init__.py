@@ -7,6 +7,7 @@ Those load when a model is built or trained.
 from ._version import __version__
 from .api import (
     create_model,
+    fetch_dataset,
     get_dataset_spec,
     get_model_spec,
     list_datasets,
@@ -24,6 +25,7 @@ __all__ = [
     "TaskSpec",
     "__version__",
     "create_model",
+    "fetch_dataset",
     "get_dataset_spec",
     "get_model_spec",
     "hookimpl",

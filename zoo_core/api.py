@@ -14,6 +14,7 @@ from .specs import DatasetSpec, ModelSpec, resolve_params
 __all__ = [
     "build_model",
     "create_model",
+    "fetch_dataset",
     "get_dataset_spec",
     "get_model_spec",
     "list_datasets",
@@ -89,3 +90,15 @@ def load_dataset(
     return load(
         get_dataset_spec(dataset_id), directory=data_dir, options=options, seed=seed
     )
+
+
+def fetch_dataset(
+    dataset_id: str,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+) -> Any:
+    """Download, verify and extract a registered dataset; returns its folder."""
+    from .data.fetch import fetch
+
+    return fetch(get_dataset_spec(dataset_id), data_dir, force=force)
