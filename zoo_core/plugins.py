@@ -115,7 +115,11 @@ def create_manager(
     _register(manager, statuses, BUILTIN_PLUGIN, builtins, __version__)
 
     if load_entry_points:
-        wanted = requested_plugins() if only is None else only
+        wanted = (
+            requested_plugins()
+            if only is None
+            else {canonicalize_name(name) for name in only}
+        )
         _load_entry_points(manager, statuses, wanted)
 
     for name, plugin in extra or []:
@@ -151,6 +155,8 @@ def _load_entry_points(
             plugin = entry_point.load()
         except Exception as exc:  # any import failure must stay inside the plugin
             _record_failure(status, f"import failed: {type(exc).__name__}: {exc}")
+            if debug_enabled():
+                logger.debug("traceback of importing %s", dist_name, exc_info=True)
             continue
         _register(manager, statuses, dist_name, plugin, version, entry_point.value)
 

@@ -229,6 +229,8 @@ class DatasetSpec:
         citation: how to cite it.
         homepage: where it is described.
         bundled: shipped inside the plugin, so no data directory is needed.
+        plugin: filled by the registry with the contributing distribution.
+        version: filled by the registry with that distribution's version.
     """
 
     id: str
@@ -292,6 +294,8 @@ class TaskSpec:
         procedure: ``"module:Class"``; the class is instantiated with no arguments
             and must subclass :class:`zoo_core.tasks.Procedure`.
         metrics: metric keys its evaluation reports, in the order shown.
+        plugin: filled by the registry with the contributing distribution.
+        version: filled by the registry with that distribution's version.
     """
 
     id: str

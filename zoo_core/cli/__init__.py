@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from typing import Any
 
 import click
@@ -102,6 +103,9 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        if record.exc_info:
+            trace = "".join(traceback.format_exception(*record.exc_info))
+            message = f"{message}\n{trace.rstrip()}"
         if record.levelno >= logging.WARNING:
             message = f"Warning: {message}"
         elif record.levelno < logging.INFO:

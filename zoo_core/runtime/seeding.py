@@ -8,15 +8,20 @@ from typing import Any
 __all__ = ["capture_rng", "restore_rng", "seed_everything"]
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and torch, and ask torch for deterministic kernels."""
+def seed_everything(seed: int, deterministic_kernels: bool = False) -> None:
+    """Seed Python, NumPy and torch.
+
+    CPU kernels are deterministic already; ``deterministic_kernels`` also asks
+    torch for deterministic GPU kernels, which costs speed and start-up time.
+    """
     import numpy as np
     import torch
 
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    if deterministic_kernels:
+        torch.use_deterministic_algorithms(True, warn_only=True)
 
 
 def capture_rng() -> dict[str, Any]:

@@ -182,7 +182,7 @@ class _Training:
         import torch
 
         config, distributed = self.config, self.distributed
-        seed_everything(config.seed)
+        seed_everything(config.seed, deterministic_kernels=self.device.type == "cuda")
 
         dataset = self.registry.dataset(config.dataset)
         bundle = load_dataset(

@@ -121,7 +121,18 @@ class EvalContext:
 
 @dataclass
 class GenerateRequest:
-    """The options of ``zoo generate``; a procedure uses those that apply."""
+    """The options of ``zoo generate``; a procedure uses those that apply.
+
+    Attributes:
+        num: how many characters, time steps or images to make.
+        out: file (or folder, for single images) to write.
+        seed: seeds the sampling, so the same seed gives the same sample.
+        temperature: divides the logits; below 1 is safer, above 1 wilder.
+        prime: text, or a MIDI file path, to start from.
+        top_k: sample only among the ``top_k`` likeliest outcomes.
+        label: class to generate, for conditional models.
+        extra: options a plugin's own command-line front end may pass.
+    """
 
     num: int | None = None
     out: Path | None = None

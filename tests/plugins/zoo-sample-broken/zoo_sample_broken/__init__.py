@@ -1,0 +1,1 @@
+"""A broken sample plugin for zoo's tests: its module raises when imported."""

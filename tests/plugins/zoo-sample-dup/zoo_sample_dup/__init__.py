@@ -1,0 +1,1 @@
+"""A sample plugin for zoo's tests that registers a model id zoo-sample has too."""

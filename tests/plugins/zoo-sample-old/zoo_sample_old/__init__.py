@@ -1,0 +1,1 @@
+"""A sample plugin for zoo's tests made for a zoo-core older than any release."""

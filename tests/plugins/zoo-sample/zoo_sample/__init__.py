@@ -1,0 +1,1 @@
+"""A sample outside plugin: a classifier on generated blobs and a regression task."""
