@@ -16,6 +16,7 @@ import pytest
 from zoo_core.registry import Registry, get_registry, reset_registry, use_registry
 
 REPO = Path(__file__).resolve().parent
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the CLI does; before torch
 sys.path.insert(0, str(REPO / "tests" / "support"))
 
 

@@ -8,6 +8,7 @@ traceback instead.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from typing import Any
@@ -19,6 +20,11 @@ from ..errors import ZooError
 from ..plugins import debug_enabled
 
 __all__ = ["main"]
+
+# OpenMP threads that spin while waiting make training many times slower on a CPU
+# shared with other work; passive waiting costs little on an idle machine. Set
+# before torch is imported, and only when the user has not chosen.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 _COMMANDS = {
     "plugins": "zoo_core.cli.listing:plugins_command",

@@ -141,10 +141,7 @@ class RunDirectory:
         """Draw every per-epoch metric into ``curves.png``."""
         if not history:
             return
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
         keys = sorted(
             {
@@ -158,9 +155,8 @@ class RunDirectory:
         for key in keys:
             groups.setdefault(key.split("_", 1)[-1], []).append(key)
 
-        figure, axes = plt.subplots(
-            1, len(groups), figsize=(4 * len(groups), 3), squeeze=False
-        )
+        figure = Figure(figsize=(4 * len(groups), 3))
+        axes = figure.subplots(1, len(groups), squeeze=False)
         for axis, (metric, series) in zip(axes[0], sorted(groups.items())):
             for key in series:
                 points = [(r["epoch"], r[key]) for r in history if key in r]
@@ -172,7 +168,6 @@ class RunDirectory:
         atomic_write(
             self.path / "curves.png", lambda temp: figure.savefig(temp, format="png")
         )
-        plt.close(figure)
 
 
 def _load_tensors(path: Path) -> dict[str, Any]:

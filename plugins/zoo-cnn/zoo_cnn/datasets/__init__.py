@@ -1,0 +1,1 @@
+"""Loaders of the plugin's image classification datasets, one module per family."""
