@@ -22,6 +22,8 @@ class LoadContext:
         cache_dir: a writable folder for this dataset's derived files.
         options: the dataset's resolved parameters (``--set data.NAME=VALUE``).
         seed: the run's seed, for splits that are drawn at random.
+        task: the task of the model the data is loaded for, when known; a dataset
+            that serves several tasks can pick its default split by it.
     """
 
     spec: DatasetSpec
@@ -29,6 +31,7 @@ class LoadContext:
     cache_dir: Path
     options: dict[str, Any] = field(default_factory=dict)
     seed: int = 0
+    task: str | None = None
 
     def path(self, *parts: str) -> Path:
         """A file inside :attr:`root`; a clear error if it is not there."""

@@ -38,8 +38,11 @@ def load_dataset(
     directory: str | os.PathLike[str] | None = None,
     options: Mapping[str, Any] | None = None,
     seed: int = 0,
+    task: str | None = None,
 ) -> DataBundle:
     """Load ``spec`` with its options resolved against the spec's parameters.
+
+    ``task`` names the task of the model the data is for, when known.
 
     Raises DatasetMissingError, naming where it looked and how to fetch, when the
     files are not there; DataError when they are malformed.
@@ -57,6 +60,7 @@ def load_dataset(
         cache_dir=cache_dir("datasets", spec.id),
         options=resolved,
         seed=seed,
+        task=task,
     )
     loader = resolve_target(spec.loader, f"dataset {spec.id}")
     logger.debug("loading %s from %s", spec.id, root)

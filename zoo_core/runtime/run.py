@@ -108,4 +108,5 @@ class LoadedRun:
             directory=data_dir or self.run_config.data_dir,
             options=self.run_config.dataset_options,
             seed=self.run_config.seed,
+            task=self.run_config.task,
         )

@@ -154,6 +154,8 @@ class RunDirectory:
         groups: dict[str, list[str]] = {}
         for key in keys:
             groups.setdefault(key.split("_", 1)[-1], []).append(key)
+        if not groups:
+            return
 
         figure = Figure(figsize=(4 * len(groups), 3))
         axes = figure.subplots(1, len(groups), squeeze=False)

@@ -190,6 +190,7 @@ class _Training:
             directory=self.request.data_dir or config.data_dir,
             options=config.dataset_options,
             seed=config.seed,
+            task=config.task,
         )
         config.info = bundle.info
         config.world_size = distributed.world_size

@@ -1,0 +1,1 @@
+"""The recommender models, one module each; builders are named by the plugin's specs."""
