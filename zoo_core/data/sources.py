@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import DownloadError
@@ -17,7 +18,13 @@ from ..specs import Source
 from .download import download_url
 from .package_index import download_wheel
 
-__all__ = ["describe_source", "file_sha256", "retrieve"]
+__all__ = [
+    "describe_source",
+    "file_sha256",
+    "group_alternatives",
+    "retrieve",
+    "source_file_name",
+]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -45,7 +52,7 @@ def retrieve(
     else:
         downloaded = download_url(
             source.url,
-            folder / _file_name(source),
+            folder / source_file_name(source),
             expected_size=source.size,
             progress=progress,
             timeout=timeout,
@@ -75,9 +82,44 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _file_name(source: Source) -> str:
+def source_file_name(source: Source) -> str:
+    """The name a source's download is saved under: ``filename`` or the URL's end.
+
+    For a package-index source this is its requirement, such as
+    ``"recbole==1.2.1"``; pip names the wheel it saves.
+    """
+    if source.kind == "package-index":
+        return source.url
     if source.filename:
         return Path(source.filename).name
     path = urllib.parse.urlparse(source.url).path
     name = Path(urllib.parse.unquote(path)).name
     return name or "download"
+
+
+def group_alternatives(
+    sources: Sequence[Source],
+) -> list[tuple[str, list[Source]]]:
+    """Split a dataset's sources into its files, each with the sources that serve it.
+
+    Sources that save under the same name (see :func:`source_file_name`) are
+    alternatives for one file: the official server and its mirrors. A
+    package-index source rebuilds the whole dataset from a wheel, so it joins the
+    group of the first URL source; a spec with only package-index sources forms
+    one group. Groups keep the order in which their first source appears, and
+    each group keeps the spec's order of its sources.
+
+    Returns:
+        ``(file name, sources)`` pairs, one per distinct file.
+    """
+    urls = [source for source in sources if source.kind != "package-index"]
+    whole = source_file_name(urls[0] if urls else sources[0]) if sources else ""
+
+    groups: dict[str, list[Source]] = {}
+    for source in sources:
+        if source.kind == "package-index":
+            name = whole
+        else:
+            name = source_file_name(source)
+        groups.setdefault(name, []).append(source)
+    return list(groups.items())

@@ -340,10 +340,7 @@ def _idx_sources(
     """One Source per file and server: every file from the first server, then
     every file from each mirror.
 
-    Known shortcoming: ``zoo data fetch`` treats each Source as a complete copy of
-    the dataset, so a dataset of several separate files cannot be fetched until
-    the core downloads every distinct file name, trying the Sources that share a
-    name in order. Until then, put the four files into the data directory by hand.
+    ``zoo data fetch`` downloads each file from the first server that has it.
     """
     return tuple(
         Source(url=base + name, sha256=checksums[name][0], size=checksums[name][1])
