@@ -54,7 +54,7 @@ text = (zoo_core.cli.main.help or "") * 40
 open(sys.argv[1], "w", encoding="utf-8").write(text)
 PY
 zoo train rnn/char-gru --dataset text-file --set data.path="$tour/text.txt" \
-    --epochs 1 --set hidden_size=64 --set layers=1 --set bptt=32 --batch-size 16 \
+    --epochs 8 --set hidden_size=128 --set layers=1 --set bptt=32 --batch-size 16 \
     --device cpu --out "$tour/char-gru"
 zoo evaluate "$tour/char-gru"
 zoo generate "$tour/char-gru" --prime "Train" --num 120 --temperature 0.8 --seed 3
@@ -75,7 +75,7 @@ with open(sys.argv[1], "w") as out:
             out.write(f"u{user},i{item},{int(np.clip(np.rint(score), 1, 5))}\n")
 PY
 zoo train recsys/mf --dataset ratings-csv --set data.path="$tour/ratings.csv" \
-    --set data.rating_min=1 --set data.rating_max=5 --epochs 5 --device cpu \
+    --set data.rating_min=1 --set data.rating_max=5 --epochs 40 --device cpu \
     --out "$tour/mf"
 zoo evaluate "$tour/mf" --json
 zoo predict "$tour/mf" u7 --top-k 5
