@@ -1,0 +1,399 @@
+"""RNN benchmarks: JSB Chorales test NLL, and Tiny Shakespeare in ten minutes.
+
+Run from the repository root, with the zoo-rnn plugin installed::
+
+    .venv/bin/python benchmarks/rnn/run.py jsb --seeds 0 1 2
+    .venv/bin/python benchmarks/rnn/run.py shakespeare --minutes 10
+
+``jsb`` trains ``rnn/music-gru`` with its default hyperparameters on the JSB
+Chorales (the 229/76/77 split of Boulanger-Lewandowski et al., 2012), keeps the
+epoch with the lowest validation NLL, and scores the test split: NLL per time
+step, summed over the 88 keys, in nats, every step of every chorale counted (the
+first predicted from silence). Beside it, in the same run, it trains a plain
+256-unit GRU (constant learning rate, no dropout, early stopping only) as the
+baseline. Target: test NLL 8.3 or lower.
+
+``shakespeare`` trains ``rnn/char-lstm`` on Tiny Shakespeare (first 90% of the
+characters train, last 10% validate) for ``--minutes`` of wall-clock training
+(the ``max_minutes`` hyperparameter; validation between epochs is not counted)
+and scores the whole validation split. The load average is sampled during the
+run, since the machine may be shared. Target: 1.40 nats per character or lower
+within ten minutes on two CPU cores.
+
+Both write their section of benchmarks/results/rnn.json and regenerate rnn.md,
+so running one keeps the other's last figures. The data directory is
+``--data-dir``, else ``ZOO_DATA_DIR``, else the repository's ``../shared/data``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from zoo_core.api import get_model_spec
+from zoo_core.registry import Registry, use_registry
+from zoo_core.runtime.evaluation import evaluate_run
+from zoo_core.runtime.run import LoadedRun
+from zoo_core.runtime.rundir import RunDirectory
+from zoo_core.runtime.trainer import TrainRequest, train
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from machine import describe_machine  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results"
+JSB_TARGET = 8.3
+SHAKESPEARE_TARGET = 1.40
+JSB_BASELINE = {
+    "hidden_size": 256,
+    "dropout": 0.0,
+    "input_dropout": 0.0,
+    "weight_decay": 0.0,
+    "lr": 2e-3,
+    "batch_size": 16,
+    "lr_schedule": "constant",
+    "warmup_steps": 0,
+    "epochs": 60,
+}
+#: published figures on the same split and metric (Chung et al., 2014, table 2)
+JSB_PUBLISHED = {"GRU": 8.54, "LSTM": 8.67, "tanh RNN": 9.19}
+
+
+class LoadSampler:
+    """Samples the one-minute load average every ``every`` seconds in a thread."""
+
+    def __init__(self, every: float = 15.0) -> None:
+        self.every = every
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self._stop.wait(self.every)
+
+    def summary(self) -> dict[str, float]:
+        values = self.samples or [os.getloadavg()[0]]
+        return {
+            "min": round(min(values), 2),
+            "mean": round(sum(values) / len(values), 2),
+            "max": round(max(values), 2),
+            "samples": len(values),
+        }
+
+
+# -- JSB Chorales -----------------------------------------------------------------
+
+
+def run_jsb(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    from zoo_rnn.music_task import rolls_nll
+
+    rows = []
+    configs = [("rnn/music-gru (defaults)", "rnn/music-gru", {})]
+    if not args.no_baseline:
+        configs.append(("plain GRU-256 baseline", "rnn/music-gru", JSB_BASELINE))
+    for label, model, overrides in configs:
+        for seed in args.seeds:
+            out = work / f"jsb-{len(rows)}"
+            started, cpu = time.perf_counter(), time.process_time()
+            with LoadSampler() as load:
+                result = train(
+                    TrainRequest(
+                        model=model,
+                        dataset="jsb-chorales",
+                        overrides=overrides,
+                        seed=seed,
+                        device="cpu",
+                        data_dir=args.data_dir,
+                        out=out,
+                        progress=False,
+                    )
+                )
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            best = min(result.history, key=lambda row: row["valid_nll"])
+            test = evaluate_run(out, "test", device="cpu", data_dir=args.data_dir)
+            run = LoadedRun.open(out, device="cpu")
+            bundle = run.load_data(args.data_dir)
+            skip_first = rolls_nll(
+                run.model, bundle.split("test").rolls, run.device, skip_first=True
+            )
+            rows.append(
+                {
+                    "label": label,
+                    "model": model,
+                    "seed": seed,
+                    "overrides": overrides,
+                    "best_epoch": best["epoch"],
+                    "epochs": len(result.history),
+                    "valid_nll": round(best["valid_nll"], 4),
+                    "test_nll": round(test["nll"], 4),
+                    "test_nll_given_first_step": round(skip_first, 4),
+                    "wall_s": round(wall, 1),
+                    "cpu_s": round(cpu, 1),
+                    "load": load.summary(),
+                }
+            )
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    return {
+        "hparams": get_model_spec("rnn/music-gru").defaults(),
+        "target": JSB_TARGET,
+        "published": JSB_PUBLISHED,
+        "runs": rows,
+    }
+
+
+# -- Tiny Shakespeare -----------------------------------------------------------
+
+
+def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    out = work / "shakespeare"
+    overrides: dict[str, Any] = {"max_minutes": args.minutes}
+    overrides.update(dict(pair.split("=", 1) for pair in args.set))
+    started, cpu = time.perf_counter(), time.process_time()
+    with LoadSampler() as load:
+        result = train(
+            TrainRequest(
+                model=args.model,
+                dataset="tinyshakespeare",
+                overrides=overrides,
+                seed=args.seed,
+                device="cpu",
+                data_dir=args.data_dir,
+                out=out,
+                progress=False,
+            )
+        )
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    scores = evaluate_run(out, "valid", device="cpu", data_dir=args.data_dir)
+    _, state = RunDirectory(out).load_checkpoint(RunDirectory(out).latest_checkpoint())
+    hparams = result.config["hparams"]
+    steps = int(state["step"])
+    return {
+        "model": args.model,
+        "seed": args.seed,
+        "hparams": hparams,
+        "valid_nll": round(scores["nll"], 4),
+        "history": [
+            {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in result.history
+        ],
+        "steps": steps,
+        "characters_trained": steps * int(hparams["batch_size"]) * int(hparams["bptt"]),
+        "training_s": round(sum(row["seconds"] for row in result.history), 1),
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "load": load.summary(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(default)"),
+        "target": SHAKESPEARE_TARGET,
+    }
+
+
+# -- report -----------------------------------------------------------------------
+
+
+def render(document: dict[str, Any]) -> str:
+    lines = [
+        "# RNN benchmarks",
+        "",
+        "Written by `benchmarks/rnn/run.py`; every figure comes from the runs below.",
+        "",
+    ]
+    jsb = document.get("jsb")
+    if jsb:
+        lines += _render_jsb(jsb)
+    text = document.get("shakespeare")
+    if text:
+        lines += _render_shakespeare(text)
+    return "\n".join(lines) + "\n"
+
+
+def _machine_line(machine: dict[str, Any]) -> str:
+    return (
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']}, "
+        f"torch {machine['torch']} ({machine['torch_threads']} threads), Python "
+        f"{machine['python']}, {machine['when']}."
+    )
+
+
+def _render_jsb(jsb: dict[str, Any]) -> list[str]:
+    lines = [
+        "## JSB Chorales: test NLL per time step",
+        "",
+        "Command: `.venv/bin/python benchmarks/rnn/run.py jsb --seeds "
+        + " ".join(str(s) for s in sorted({r["seed"] for r in jsb["runs"]}))
+        + "`",
+        "",
+        "NLL in nats per time step, summed over the 88 keys, averaged over every "
+        "step of every chorale (the first step predicted from silence); the "
+        "weights are those of the epoch with the lowest validation NLL. The last "
+        "column leaves each chorale's first step out, as some benchmark code does.",
+        "",
+        "| model | seed | best epoch / run | valid NLL | **test NLL** | test NLL "
+        "given step 1 | wall s | CPU s | load (mean) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in jsb["runs"]:
+        lines.append(
+            f"| {row['label']} | {row['seed']} | {row['best_epoch']} / "
+            f"{row['epochs']} | {row['valid_nll']:.3f} | **{row['test_nll']:.3f}** | "
+            f"{row['test_nll_given_first_step']:.3f} | {row['wall_s']:.0f} | "
+            f"{row['cpu_s']:.0f} | {row['load']['mean']} |"
+        )
+    lines += ["", _jsb_summary(jsb), ""]
+    lines += [
+        "Default hyperparameters of rnn/music-gru: `"
+        + json.dumps(jsb["hparams"], sort_keys=True)
+        + "`",
+        "",
+        "Baseline overrides: `" + json.dumps(JSB_BASELINE, sort_keys=True) + "`",
+        "",
+        "Published (Chung et al., 2014): "
+        + ", ".join(f"{k} {v}" for k, v in jsb["published"].items())
+        + ".",
+        "",
+        _machine_line(jsb["machine"]),
+        "",
+    ]
+    return lines
+
+
+def _jsb_summary(jsb: dict[str, Any]) -> str:
+    by_label: dict[str, list[float]] = {}
+    for row in jsb["runs"]:
+        by_label.setdefault(row["label"], []).append(row["test_nll"])
+    parts = []
+    for label, values in by_label.items():
+        mean = sum(values) / len(values)
+        parts.append(
+            f"{label}: mean test NLL {mean:.3f} over {len(values)} seed(s), worst "
+            f"{max(values):.3f}"
+        )
+    defaults = by_label.get("rnn/music-gru (defaults)", [])
+    baseline = by_label.get("plain GRU-256 baseline", [])
+    verdict = ""
+    if defaults:
+        met = max(defaults) <= jsb["target"]
+        verdict = (
+            f" Target {jsb['target']}: {'met' if met else 'NOT met'} by every seed."
+            if met
+            else f" Target {jsb['target']}: NOT met by every seed."
+        )
+    if defaults and baseline:
+        ratio = (sum(defaults) / len(defaults)) / (sum(baseline) / len(baseline))
+        verdict += f" Defaults / baseline NLL ratio: {ratio:.3f}."
+    return "; ".join(parts) + "." + verdict
+
+
+def _render_shakespeare(text: dict[str, Any]) -> list[str]:
+    met = text["valid_nll"] <= text["target"]
+    settings = " ".join(
+        f"--set {k}={v}" for k, v in text.get("command_sets", {}).items()
+    )
+    return [
+        "## Tiny Shakespeare: validation NLL after a wall-clock budget",
+        "",
+        (
+            "Command: `.venv/bin/python benchmarks/rnn/run.py shakespeare --minutes "
+            f"{text['hparams']['max_minutes']:g} --model {text['model']} {settings}"
+        ).rstrip()
+        + "`",
+        "",
+        f"- validation NLL on the whole validation split (last 10%, 111,540 "
+        f"characters): **{text['valid_nll']:.4f} nats/char** (target "
+        f"{text['target']}: {'met' if met else 'NOT met'})",
+        f"- training time {text['training_s']:.0f} s (budget "
+        f"{text['hparams']['max_minutes']:g} min; whole run with validation and "
+        f"checkpoints {text['wall_s']:.0f} s wall, {text['cpu_s']:.0f} s CPU)",
+        f"- {text['steps']} steps, about {text['characters_trained'] / 1e6:.2f}M "
+        "characters trained",
+        f"- load average during the run: min {text['load']['min']}, mean "
+        f"{text['load']['mean']}, max {text['load']['max']} "
+        f"({text['load']['samples']} samples); OMP_WAIT_POLICY "
+        f"{text['omp_wait_policy']}",
+        "",
+        "Per epoch: "
+        + ", ".join(
+            f"{row['epoch']}: {row['valid_nll']:.3f} ({row['seconds']:.0f} s)"
+            for row in text["history"]
+        ),
+        "",
+        "Hyperparameters: `" + json.dumps(text["hparams"], sort_keys=True) + "`",
+        "",
+        _machine_line(text["machine"]),
+        "",
+    ]
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--threads", type=int, default=0, help="torch threads")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    jsb = commands.add_parser("jsb", help="JSB Chorales test NLL")
+    jsb.add_argument("--seeds", type=int, nargs="+", default=[0])
+    jsb.add_argument("--no-baseline", action="store_true")
+
+    text = commands.add_parser("shakespeare", help="Tiny Shakespeare in N minutes")
+    text.add_argument("--minutes", type=float, default=10.0)
+    text.add_argument("--model", default="rnn/char-lstm")
+    text.add_argument("--seed", type=int, default=0)
+    text.add_argument(
+        "--set", action="append", default=[], help="extra KEY=VALUE overrides"
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    args.data_dir = (
+        args.data_dir
+        or os.environ.get("ZOO_DATA_DIR")
+        or str(REPO.parent / "shared" / "data")
+    )
+    registry = Registry.from_plugins(load_entry_points=True, only={"zoo-rnn"})
+    path = RESULTS / "rnn.json"
+    document = json.loads(path.read_text()) if path.exists() else {}
+
+    with use_registry(registry), tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        os.environ["ZOO_CACHE_DIR"] = str(work / "cache")
+        machine = describe_machine()
+        if args.command == "jsb":
+            section = run_jsb(args, work)
+        else:
+            section = run_shakespeare(args, work)
+            section["command_sets"] = dict(pair.split("=", 1) for pair in args.set)
+        machine["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        section["machine"] = machine
+
+    document[args.command] = section
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    (RESULTS / "rnn.md").write_text(render(document))
+    print(render(document))
+
+
+if __name__ == "__main__":
+    main()

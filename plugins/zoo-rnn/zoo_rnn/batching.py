@@ -1,0 +1,121 @@
+"""Cutting data into batches: contiguous chunks of a stream, padded piano rolls.
+
+A text stream is laid out as ``rows`` parallel lanes, each a contiguous stretch of
+the corpus, and read left to right in chunks of ``bptt`` steps, so the hidden
+state at the end of one chunk is the right start for the next chunk of the same
+lane (truncated back-propagation through time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import torch
+
+__all__ = ["StreamLanes", "pad_rolls", "transpose_roll"]
+
+
+class StreamLanes:
+    """A stream of indices cut into ``rows`` equal lanes of inputs and targets.
+
+    Position ``j`` of a lane predicts the character after it, so inputs and
+    targets are the same lane shifted by one. The tail that does not fill every
+    lane is dropped (fewer than ``rows`` characters).
+
+    Args:
+        ids: 1-D tensor of indices.
+        rows: lanes read side by side (the batch size).
+        offset: characters skipped at the start, to vary chunk boundaries between
+            passes.
+    """
+
+    def __init__(self, ids: torch.Tensor, rows: int, offset: int = 0) -> None:
+        usable = ids.numel() - offset - 1
+        length = usable // rows
+        if length < 1:
+            raise ValueError(
+                f"{ids.numel()} characters cannot fill {rows} lanes; use a smaller "
+                "batch size or a longer text"
+            )
+        span = rows * length
+        self.inputs = ids[offset : offset + span].view(rows, length)
+        self.targets = ids[offset + 1 : offset + 1 + span].view(rows, length)
+
+    @property
+    def length(self) -> int:
+        return self.inputs.shape[1]
+
+    def num_chunks(self, bptt: int) -> int:
+        return -(-self.length // bptt)
+
+    def chunk(self, index: int, bptt: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The ``index``-th ``(inputs, targets)`` pair, each ``(rows, <=bptt)``."""
+        start = index * bptt
+        return (
+            self.inputs[:, start : start + bptt],
+            self.targets[:, start : start + bptt],
+        )
+
+    def chunks(self, bptt: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        for index in range(self.num_chunks(bptt)):
+            yield self.chunk(index, bptt)
+
+
+def padded_lanes(ids: torch.Tensor, rows: int) -> tuple[torch.Tensor, ...]:
+    """Every prediction of a stream laid out in ``rows`` lanes, padded, with a mask.
+
+    Unlike :class:`StreamLanes` nothing is dropped: the ``len(ids) - 1``
+    predictions are dealt into lanes of ``ceil((len(ids) - 1) / rows)`` steps and
+    the last lanes are padded. Used to score a whole split.
+
+    Returns:
+        ``(inputs, targets, mask)``, each ``(rows, length)``; ``mask`` is 1.0
+        where a real prediction is.
+    """
+    predictions = ids.numel() - 1
+    rows = max(1, min(rows, predictions))
+    length = -(-predictions // rows)
+    inputs = torch.zeros(rows * length, dtype=ids.dtype)
+    targets = torch.zeros(rows * length, dtype=ids.dtype)
+    mask = torch.zeros(rows * length)
+    inputs[:predictions] = ids[:-1]
+    targets[:predictions] = ids[1:]
+    mask[:predictions] = 1.0
+    return (
+        inputs.view(rows, length),
+        targets.view(rows, length),
+        mask.view(rows, length),
+    )
+
+
+def transpose_roll(roll: torch.Tensor, semitones: int) -> torch.Tensor:
+    """``roll`` shifted up (or down) by ``semitones`` keys; the caller keeps notes
+    inside the keyboard."""
+    if semitones == 0:
+        return roll
+    return torch.roll(roll, semitones, dims=1)
+
+
+def pad_rolls(
+    rolls: Sequence[torch.Tensor],
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Pad pieces of different lengths into one batch for next-step prediction.
+
+    The input at step ``t`` is the piece at ``t - 1``, with silence before the
+    first step, so every step of every piece is predicted.
+
+    Returns:
+        ``(inputs, targets, mask)``: two ``(batch, longest, keys)`` tensors and a
+        ``(batch, longest)`` mask that is 1.0 on real steps.
+    """
+    longest = max(len(roll) for roll in rolls)
+    keys = rolls[0].shape[1]
+    inputs = torch.zeros(len(rolls), longest, keys)
+    targets = torch.zeros(len(rolls), longest, keys)
+    mask = torch.zeros(len(rolls), longest)
+    for row, roll in enumerate(rolls):
+        steps = len(roll)
+        targets[row, :steps] = roll
+        inputs[row, 1:steps] = roll[:-1]
+        mask[row, :steps] = 1.0
+    return inputs, targets, mask

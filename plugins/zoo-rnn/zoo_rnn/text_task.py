@@ -1,0 +1,215 @@
+"""The ``text-generation`` task: character language modelling and sampling.
+
+Training reads the corpus as one long stream in contiguous chunks of ``bptt``
+characters and carries the hidden state from chunk to chunk, cutting the graph
+between them (truncated back-propagation through time). Scoring reports ``nll``,
+the mean negative log-likelihood of every next character of a split, in nats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from zoo_core.errors import DataError
+from zoo_core.tasks.base import EvalContext, GenerateRequest, Procedure, StepContext
+
+from .batching import StreamLanes, padded_lanes
+from .networks import detach_hidden
+from .sampling import (
+    check_temperature,
+    make_generator,
+    one_thread,
+    sample_character,
+)
+from .schedule import TimeShare, lr_factor, set_learning_rate
+from .text_data import CharStream, encode
+
+__all__ = ["TextGenerationProcedure"]
+
+#: lanes a split is scored in; fixed so the figure does not depend on batch size
+EVAL_LANES = 32
+#: characters per forward call when scoring
+EVAL_CHUNK = 512
+DEFAULT_LENGTH = 500
+
+
+class TextGenerationProcedure(Procedure):
+    """Character-level language modelling with truncated BPTT.
+
+    Each epoch is one pass over the training stream, in ``batch_size`` lanes
+    read ``bptt`` characters at a time. With ``max_minutes`` set, each epoch
+    instead trains for an equal share of that budget, continuing through the
+    stream (and round again) where the previous epoch stopped.
+    """
+
+    metrics = ("nll",)
+    monitor = "nll"
+    monitor_mode = "min"
+    eval_split = "valid"
+
+    def __init__(self) -> None:
+        self._clock = TimeShare(None, 1)
+        self._lanes: StreamLanes | None = None
+        self._next_chunk = 0
+        self._chunks_per_pass = 1
+
+    # -- training -----------------------------------------------------------------
+
+    def configure_optimizers(
+        self, model: torch.nn.Module, hparams: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "main": torch.optim.AdamW(
+                model.parameters(),
+                lr=hparams["lr"],
+                weight_decay=hparams.get("weight_decay") or 0.0,
+            )
+        }
+
+    def train_batches(
+        self, dataset: CharStream, hparams: dict[str, Any], sampler: Any, info: dict
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """Contiguous ``(inputs, targets)`` chunks of ``(batch_size, bptt)``.
+
+        The sampler is not used: a stream has no independent items to shuffle.
+        Each pass starts at a random offset below ``bptt`` so chunk boundaries
+        move from pass to pass.
+        """
+        rows, bptt = int(hparams["batch_size"]), int(hparams["bptt"])
+        self._clock = TimeShare(hparams.get("max_minutes"), int(hparams["epochs"]))
+        self._chunks_per_pass = StreamLanes(dataset.ids, rows).num_chunks(bptt)
+        if not self._clock.limited:
+            self._lanes, self._next_chunk = None, 0
+        return self._chunks(dataset, rows, bptt)
+
+    def _chunks(
+        self, dataset: CharStream, rows: int, bptt: int
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        self._clock.start()
+        while True:
+            if self._lanes is None:
+                offset = int(torch.randint(0, bptt, ()))
+                self._lanes, self._next_chunk = (
+                    StreamLanes(dataset.ids, rows, offset),
+                    0,
+                )
+            while self._next_chunk < self._lanes.num_chunks(bptt):
+                if self._clock.over():
+                    return
+                index = self._next_chunk
+                self._next_chunk += 1
+                yield self._lanes.chunk(index, bptt)
+
+            self._lanes = None
+            if not self._clock.limited:
+                return
+
+    def start_epoch(self, step: StepContext) -> None:
+        step.state.pop("hidden", None)
+
+    def training_step(
+        self, step: StepContext, batch: tuple[torch.Tensor, torch.Tensor]
+    ) -> dict[str, float]:
+        inputs, targets = batch
+        hparams = step.hparams
+        hidden = step.state.get("hidden")
+        if hidden is not None and _rows(hidden) != inputs.shape[0]:
+            hidden = None
+
+        with step.autocast():
+            logits, hidden = step.model(inputs, hidden)
+            loss = F.cross_entropy(
+                logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1)
+            )
+
+        set_learning_rate(step.optimizers["main"], hparams["lr"], self._lr(step))
+        value = step.update(loss, clip_norm=hparams.get("clip_norm") or None)
+        step.state["hidden"] = detach_hidden(hidden)
+        return {"loss": value, "nll": value}
+
+    def _lr(self, step: StepContext) -> float:
+        """The learning-rate factor for this step, from the share of training done."""
+        epochs = int(step.hparams["epochs"])
+        if self._clock.limited:
+            progress = (step.epoch - 1 + self._clock.used()) / epochs
+        else:
+            progress = step.step / (epochs * self._chunks_per_pass)
+        return lr_factor(
+            progress,
+            step.step,
+            step.hparams["lr_schedule"],
+            int(step.hparams["warmup_steps"]),
+            float(step.hparams["final_lr_ratio"]),
+        )
+
+    # -- scoring ------------------------------------------------------------------
+
+    def evaluate(self, ctx: EvalContext, split: str) -> dict[str, float]:
+        """Mean next-character NLL (nats) over every character of ``split``.
+
+        The split is read in :data:`EVAL_LANES` contiguous lanes, each starting
+        from a zero state and carrying it to its end, so almost every character
+        is predicted with its whole history.
+        """
+        stream: CharStream = ctx.bundle.split(split)
+        if stream.num_chars < 2:
+            raise DataError(f"split {split!r} holds fewer than 2 characters")
+        return {"nll": stream_nll(ctx.model, stream.ids, ctx.device)}
+
+    # -- using a trained model -----------------------------------------------------
+
+    def generate(self, run: Any, request: GenerateRequest) -> dict[str, Any]:
+        """Continue ``request.prime`` (a newline by default) by ``num`` characters."""
+        vocab: list[str] = run.info["vocab"]
+        temperature = check_temperature(request.temperature)
+        prime = request.prime if request.prime else _default_prime(vocab)
+        prime_ids = encode(prime, vocab, "the --prime text").to(run.device)
+        generator = make_generator(request.seed)
+        length = DEFAULT_LENGTH if request.num is None else int(request.num)
+
+        model = run.model
+        model.eval()
+        produced: list[str] = []
+        with torch.no_grad(), one_thread():
+            logits, hidden = model(prime_ids.unsqueeze(0))
+            for _ in range(length):
+                index = sample_character(
+                    logits[0, -1], temperature, generator, request.top_k
+                )
+                produced.append(vocab[index])
+                token = torch.tensor([[index]], device=run.device)
+                logits, hidden = model(token, hidden)
+        return {"text": prime + "".join(produced)}
+
+
+def stream_nll(model: torch.nn.Module, ids: torch.Tensor, device: Any) -> float:
+    """Mean NLL in nats of predicting each character of ``ids`` from the ones before.
+
+    Every one of the ``len(ids) - 1`` predictions counts once.
+    """
+    inputs, targets, mask = padded_lanes(ids, EVAL_LANES)
+    total, hidden = 0.0, None
+    with torch.no_grad():
+        for start in range(0, inputs.shape[1], EVAL_CHUNK):
+            window = slice(start, start + EVAL_CHUNK)
+            logits, hidden = model(inputs[:, window].to(device), hidden)
+            losses = F.cross_entropy(
+                logits.float().transpose(1, 2),
+                targets[:, window].to(device),
+                reduction="none",
+            )
+            total += float((losses * mask[:, window].to(device)).sum())
+    return total / float(mask.sum())
+
+
+def _rows(hidden: Any) -> int:
+    first = hidden[0] if isinstance(hidden, tuple) else hidden
+    return int(first.shape[1])
+
+
+def _default_prime(vocab: list[str]) -> str:
+    return "\n" if "\n" in vocab else vocab[0]
