@@ -29,7 +29,7 @@ def test_the_plugin_registers_both_gans() -> None:
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
 @pytest.mark.parametrize("model_id", GAN_MODELS)
-def test_forward_and_backward_on_cpu(
+def test_smoke_forward_backward_on_cpu(
     load_plugins: Callable[..., Registry],
     model_id: str,
     shape: tuple[int, int, int],

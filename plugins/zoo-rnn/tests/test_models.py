@@ -29,7 +29,7 @@ def test_every_model_is_registered(load_plugins) -> None:
 
 
 @pytest.mark.parametrize("model_id", registered_models())
-def test_forward_and_backward(load_plugins, model_id: str) -> None:
+def test_smoke_forward_backward(load_plugins, model_id: str) -> None:
     registry = load_plugins("zoo-rnn")
     torch.manual_seed(0)
     is_text = registry.model(model_id).task == "text-generation"
