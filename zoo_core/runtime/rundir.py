@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,21 @@ class RunDirectory:
                 "folder was altered"
             )
         return _load_tensors(path)
+
+    def publish_weights(self, checkpoint: Path, name: str) -> None:
+        """Make ``name`` hold the weights of ``checkpoint``, atomically.
+
+        A hard link shares the checkpoint's file instead of writing the weights
+        again; where links are not supported, the file is copied.
+        """
+        source = checkpoint / "model.safetensors"
+        temporary = self.path / f".{name}.publishing"
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(source, temporary)
+        except OSError:
+            shutil.copyfile(source, temporary)
+        os.replace(temporary, self.path / name)
 
     # -- checkpoints --------------------------------------------------------------
 

@@ -350,10 +350,6 @@ class _Training:
         is_best: bool,
     ) -> None:
         weights = module.state_dict()
-        self.run_dir.write_weights(weights, LAST)
-        if is_best:
-            self.run_dir.write_weights(weights, WEIGHTS)
-
         state = {
             "epoch": epoch,
             "step": global_step,
@@ -364,6 +360,9 @@ class _Training:
             "rng": capture_rng(),
         }
         folder = self.run_dir.save_checkpoint(epoch, weights, state)
+        self.run_dir.publish_weights(folder, LAST)
+        if is_best:
+            self.run_dir.publish_weights(folder, WEIGHTS)
         self.run_dir.write_metrics(history)
         self.registry.notify(
             "zoo_on_epoch_end",
