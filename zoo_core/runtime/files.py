@@ -12,16 +12,24 @@ from typing import Any
 __all__ = ["atomic_write", "write_json", "write_text"]
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(temporary_path)``, fsync it, then rename it over ``path``."""
+def atomic_write(
+    path: Path, write: Callable[[Path], None], durable: bool = False
+) -> None:
+    """Call ``write(temporary_path)``, then rename it over ``path``.
+
+    The rename makes the write atomic for readers and safe against a killed
+    process. ``durable`` also flushes the file to disk first, so it survives a power
+    cut; that costs time, so per-epoch checkpoints skip it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     temp_path = Path(temporary)
     try:
         write(temp_path)
-        with open(temp_path, "rb") as stream:
-            os.fsync(stream.fileno())
+        if durable:
+            with open(temp_path, "rb") as stream:
+                os.fsync(stream.fileno())
         os.replace(temp_path, path)
     finally:
         if temp_path.exists():
