@@ -1,7 +1,7 @@
 """How long `zoo models --json` takes next to `python -c "import torch"`.
 
 Listing must stay light however many plugins are installed: the target is a ratio of
-0.2 or less. Both commands run alternately in one session, several times each, and
+0.2 or less. Both commands run alternately in one run, several times each, and
 the medians are compared.
 
 Run: .venv/bin/python benchmarks/listing.py [--repeats 7]
