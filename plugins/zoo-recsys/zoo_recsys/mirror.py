@@ -26,30 +26,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from zoo_core.errors import DataError
+from zoo_core.formats.movielens import ML100K_GENRES
 
 __all__ = ["GENRES", "recbole_to_grouplens"]
 
-GENRES = (
-    "unknown",
-    "Action",
-    "Adventure",
-    "Animation",
-    "Children's",
-    "Comedy",
-    "Crime",
-    "Documentary",
-    "Drama",
-    "Fantasy",
-    "Film-Noir",
-    "Horror",
-    "Musical",
-    "Mystery",
-    "Romance",
-    "Sci-Fi",
-    "Thriller",
-    "War",
-    "Western",
-)
+GENRES = ML100K_GENRES
 """The 19 genres of MovieLens 100K, in the order of the flags in ``u.item``."""
 
 _FOLDER = "recbole/dataset_example/ml-100k/"
