@@ -82,8 +82,8 @@ def main() -> None:
         reference = _reference_fcd(judge_run, args.device)
         runs = [
             _gan_run(model, seed, judge_run, work, args)
-            for model in MODELS
             for seed in args.seeds
+            for model in MODELS
         ]
         hparams = {model: get_model_spec(model).defaults() for model in MODELS}
         minutes = (time.perf_counter() - started) / 60

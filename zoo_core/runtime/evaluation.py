@@ -31,6 +31,7 @@ def evaluate_run(
         info=run.info,
         device=run.device,
         batch_size=max(int(run.hparams.get("batch_size", 64)), 256),
+        config=run.config,
     )
     bundle.split(split)  # fails clearly, naming the splits there are
 

@@ -80,11 +80,18 @@ def default_run_dir(model_id: str) -> Path:
 
 
 def train(request: TrainRequest) -> TrainResult:
-    """Train a model as the request says and return where the run was written."""
+    """Train a model as the request says and return where the run was written.
+
+    Gradients are switched on for the whole run, so a caller inside ``no_grad``
+    (an evaluation that trains a helper model it needs) still trains.
+    """
+    import torch
+
     registry = get_registry()
     distributed, device_name = setup_distributed(request.device)
     try:
-        return _Training(request, registry, distributed, device_name).run()
+        with torch.enable_grad():
+            return _Training(request, registry, distributed, device_name).run()
     finally:
         distributed.close()
 
@@ -334,6 +341,7 @@ class _Training:
             info=bundle.info,
             device=self.device,
             batch_size=max(int(hparams.get("batch_size", 64)), 256),
+            config=self.config.to_dict(),
         )
         with torch.no_grad():
             return procedure.evaluate(context, procedure.valid_split)

@@ -109,6 +109,9 @@ class EvalContext:
         info: the dataset's metadata.
         device: where the model lives.
         batch_size: batch size for scoring.
+        config: the run's config as ``zoo train`` wrote it (model, dataset and
+            its options, data folder), for scoring that needs more of the data
+            than the split: a GAN trains its judge classifier on the same dataset.
     """
 
     model: Any
@@ -117,6 +120,7 @@ class EvalContext:
     info: dict[str, Any]
     device: Any
     batch_size: int = 256
+    config: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

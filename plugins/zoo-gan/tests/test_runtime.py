@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from zoo_gan import judge as judge_module
 from zoo_gan.images import GRID_PADDING
 from zoo_gan.judge import cached_classifier
 
@@ -56,6 +57,7 @@ def test_train_evaluate_and_generate_a_conditional_gan(
     assert (run_dir / "samples" / "epoch-0001.png").exists()
 
     metrics = evaluate_run(run_dir, "test", device="cpu")
+    assert metrics["classifier"] == str(judge)
     assert metrics["fcd"] > 0.0
     assert 0.0 <= metrics["class_accuracy"] <= 1.0
     assert 0.0 <= metrics["class_entropy"] <= 1.0 + 1e-9
@@ -86,9 +88,10 @@ def test_the_cached_judge_is_trained_once(registry: Registry) -> None:
     assert config["model"] == "cnn/lenet5" and config["dataset"] == "optdigits"
 
 
-def test_evaluate_without_a_classifier_says_how_to_name_one(
-    registry: Registry, tmp_path: Path
+def test_evaluate_without_a_classifier_trains_one_into_the_cache_and_names_it(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(judge_module, "JUDGE_HPARAMS", QUICK_JUDGE)
     run_dir = tmp_path / "dcgan"
     train(
         TrainRequest(
@@ -103,5 +106,8 @@ def test_evaluate_without_a_classifier_says_how_to_name_one(
 
     outcome = CliRunner().invoke(main, ["evaluate", str(run_dir)])
 
-    assert outcome.exit_code == 2
-    assert "classifier=RUN_DIR" in outcome.output
+    assert outcome.exit_code == 0, outcome.output
+    options = json.loads((run_dir / "config.json").read_text())["dataset_options"]
+    cached = cached_classifier("optdigits", options, None, "cpu")
+    assert f"classifier: {cached}" in outcome.output
+    assert json.loads((cached / "config.json").read_text())["model"] == "cnn/lenet5"

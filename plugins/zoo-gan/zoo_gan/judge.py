@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 JUDGE_MODEL = "cnn/lenet5"
 #: the seed the cached judge is trained with, so every evaluation shares it
 JUDGE_SEED = 0
+#: hyperparameters of the cached judge beyond its model's defaults (none by default)
+JUDGE_HPARAMS: dict[str, Any] = {}
 
 
 @dataclass
@@ -158,11 +160,12 @@ def cached_classifier(
     """A classifier run for ``dataset``, trained once into the cache and reused.
 
     The cache key covers the dataset, its options, the judge model and any
-    ``hparams`` overriding its defaults, so a different split or resolution gets
-    its own judge. Training goes to a temporary folder that is renamed into place
-    when complete, so an interrupted run is never picked up.
+    ``hparams`` overriding its defaults (:data:`JUDGE_HPARAMS` when None), so a
+    different split or resolution gets its own judge. Training goes to a
+    temporary folder that is renamed into place when complete, so an interrupted
+    run is never picked up.
     """
-    hparams = dict(hparams or {})
+    hparams = dict(JUDGE_HPARAMS if hparams is None else hparams)
     key = json.dumps(
         {"model": JUDGE_MODEL, "options": options, "seed": JUDGE_SEED, **hparams},
         sort_keys=True,

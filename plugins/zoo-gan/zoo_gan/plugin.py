@@ -19,7 +19,7 @@ TASK = "image-generation"
 IMAGE_DATASETS = ("optdigits", "mnist", "fashion-mnist", "cifar10", "image-folder")
 
 _TRAINING_PARAMS = (
-    Param("epochs", 30, "int", "passes over the training split", min=1),
+    Param("epochs", 40, "int", "passes over the training split", min=1),
     Param("batch_size", 32, "int", "images per step for each player", min=2),
     Param("lr", 2e-4, "float", "Adam learning rate of the generator", min=0.0),
     Param(

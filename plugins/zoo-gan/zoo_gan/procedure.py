@@ -136,12 +136,13 @@ class GANProcedure(Procedure):
 
     # -- scoring ------------------------------------------------------------------
 
-    def evaluate(self, ctx: EvalContext, split: str) -> dict[str, float]:
+    def evaluate(self, ctx: EvalContext, split: str) -> dict[str, Any]:
         """``fcd`` (and ``class_accuracy`` when conditional) against ``split``.
 
         Also ``class_entropy`` and ``min_class_share``: how evenly the judge spreads
         the generated images over the classes, which falls when the generator
-        collapses onto a few modes.
+        collapses onto a few modes; and ``classifier``, the judge's run directory,
+        so every score says whose eyes it was measured with.
         """
         from .judge import Judge
         from .scoring import score_generator
@@ -161,7 +162,7 @@ class GANProcedure(Procedure):
             device=ctx.device,
             batch_size=ctx.batch_size,
         )
-        return scores.metrics()
+        return {**scores.metrics(), "classifier": judge.source}
 
     def _classifier_for(self, ctx: EvalContext) -> Path:
         """The classifier run named by ``classifier=``, or the cached default one."""
@@ -171,8 +172,8 @@ class GANProcedure(Procedure):
 
         from .judge import cached_classifier
 
-        config = getattr(ctx, "config", None)
-        if not config or not config.get("dataset"):
+        config = ctx.config
+        if not config.get("dataset"):
             raise ConfigError(
                 "no classifier to judge generated images with: train one "
                 "(zoo train cnn/lenet5 --dataset D --out RUN_DIR) and set "
