@@ -2,7 +2,7 @@
 it ran on under benchmarks/results/.
 
 Run: .venv/bin/python benchmarks/run_all.py [NAME...]   (NAME: listing, trainer,
-cnn, recsys, rnn, gan; all when none is given)
+cnn, recsys, rnn-jsb, rnn-shakespeare, gan; all when none is given)
 
 The recommender, RNN and GAN benchmarks read real datasets from ZOO_DATA_DIR.
 Run them on an otherwise idle machine: they report wall-clock figures.
@@ -22,7 +22,8 @@ BENCHMARKS = {
     "trainer": [HERE / "trainer_overhead.py"],
     "cnn": [HERE / "cnn" / "run.py"],
     "recsys": [HERE / "recsys" / "run.py"],
-    "rnn": [HERE / "rnn" / "run.py"],
+    "rnn-jsb": [HERE / "rnn" / "run.py", "jsb", "--seeds", "0", "1", "2"],
+    "rnn-shakespeare": [HERE / "rnn" / "run.py", "shakespeare"],
     "gan": [HERE / "gan" / "run.py"],
 }
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -55,6 +56,7 @@ JSB_TARGET = 8.3
 SHAKESPEARE_TARGET = 1.40
 JSB_BASELINE = {
     "hidden_size": 256,
+    "layers": 1,
     "dropout": 0.0,
     "input_dropout": 0.0,
     "weight_decay": 0.0,
@@ -168,43 +170,77 @@ def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out = work / "shakespeare"
     overrides: dict[str, Any] = {"max_minutes": args.minutes}
     overrides.update(dict(pair.split("=", 1) for pair in args.set))
-    started, cpu = time.perf_counter(), time.process_time()
+    command = _train_command(args, overrides, out)
+    env = dict(os.environ, ZOO_DATA_DIR=args.data_dir, OMP_NUM_THREADS="1")
+    started = time.perf_counter()
     with LoadSampler() as load:
-        result = train(
-            TrainRequest(
-                model=args.model,
-                dataset="tinyshakespeare",
-                overrides=overrides,
-                seed=args.seed,
-                device="cpu",
-                data_dir=args.data_dir,
-                out=out,
-                progress=False,
-            )
-        )
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        subprocess.run(command, check=True, env=env)
+    wall = time.perf_counter() - started
+
     scores = evaluate_run(out, "valid", device="cpu", data_dir=args.data_dir)
-    _, state = RunDirectory(out).load_checkpoint(RunDirectory(out).latest_checkpoint())
-    hparams = result.config["hparams"]
+    run_dir = RunDirectory(out)
+    _, state = run_dir.load_checkpoint(run_dir.latest_checkpoint())
+    config = json.loads((out / "config.json").read_text("utf-8"))
+    hparams = config["hparams"]
+    history = [
+        json.loads(line)
+        for line in (out / "metrics.jsonl").read_text("utf-8").splitlines()
+    ]
     steps = int(state["step"])
+    lanes = int(hparams["batch_size"]) * args.processes
     return {
         "model": args.model,
         "seed": args.seed,
+        "processes": args.processes,
+        "command": " ".join(command[command.index("train") :]),
         "hparams": hparams,
         "valid_nll": round(scores["nll"], 4),
         "history": [
             {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
-            for row in result.history
+            for row in history
         ],
         "steps": steps,
-        "characters_trained": steps * int(hparams["batch_size"]) * int(hparams["bptt"]),
-        "training_s": round(sum(row["seconds"] for row in result.history), 1),
+        "characters_trained": steps * lanes * int(hparams["bptt"]),
+        "training_s": round(sum(row["seconds"] for row in history), 1),
         "wall_s": round(wall, 1),
-        "cpu_s": round(cpu, 1),
         "load": load.summary(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(default)"),
         "target": SHAKESPEARE_TARGET,
     }
+
+
+def _train_command(
+    args: argparse.Namespace, overrides: dict[str, Any], out: Path
+) -> list[str]:
+    """``zoo train`` on Tiny Shakespeare, under torchrun for several processes."""
+    launcher = [sys.executable, "-m", "zoo_core"]
+    if args.processes > 1:
+        launcher = [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            str(args.processes),
+            "-m",
+            "zoo_core",
+        ]
+    settings = [part for k, v in overrides.items() for part in ("--set", f"{k}={v}")]
+    return [
+        *launcher,
+        "train",
+        args.model,
+        "--dataset",
+        "tinyshakespeare",
+        *settings,
+        "--seed",
+        str(args.seed),
+        "--device",
+        "cpu",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
 
 
 # -- report -----------------------------------------------------------------------
@@ -313,16 +349,22 @@ def _render_shakespeare(text: dict[str, Any]) -> list[str]:
         "",
         (
             "Command: `.venv/bin/python benchmarks/rnn/run.py shakespeare --minutes "
-            f"{text['hparams']['max_minutes']:g} --model {text['model']} {settings}"
+            f"{text['hparams']['max_minutes']:g} --model {text['model']} "
+            f"--processes {text['processes']} {settings}"
         ).rstrip()
-        + "`",
+        + "`, which runs `zoo "
+        + text["command"].split(" --out ")[0]
+        + "`"
+        + (" under torchrun" if text["processes"] > 1 else "")
+        + ".",
         "",
         f"- validation NLL on the whole validation split (last 10%, 111,540 "
         f"characters): **{text['valid_nll']:.4f} nats/char** (target "
         f"{text['target']}: {'met' if met else 'NOT met'})",
         f"- training time {text['training_s']:.0f} s (budget "
-        f"{text['hparams']['max_minutes']:g} min; whole run with validation and "
-        f"checkpoints {text['wall_s']:.0f} s wall, {text['cpu_s']:.0f} s CPU)",
+        f"{text['hparams']['max_minutes']:g} min; whole run with start-up, "
+        f"validation and checkpoints {text['wall_s']:.0f} s wall), "
+        f"{text['processes']} training process(es), one thread each",
         f"- {text['steps']} steps, about {text['characters_trained'] / 1e6:.2f}M "
         "characters trained",
         f"- load average during the run: min {text['load']['min']}, mean "
@@ -330,7 +372,7 @@ def _render_shakespeare(text: dict[str, Any]) -> list[str]:
         f"({text['load']['samples']} samples); OMP_WAIT_POLICY "
         f"{text['omp_wait_policy']}",
         "",
-        "Per epoch: "
+        "Per epoch (validation NLL, training seconds): "
         + ", ".join(
             f"{row['epoch']}: {row['valid_nll']:.3f} ({row['seconds']:.0f} s)"
             for row in text["history"]
@@ -357,6 +399,12 @@ def _arguments() -> argparse.Namespace:
     text.add_argument("--minutes", type=float, default=10.0)
     text.add_argument("--model", default="rnn/char-lstm")
     text.add_argument("--seed", type=int, default=0)
+    text.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="training processes under torchrun (one per core; 1: no torchrun)",
+    )
     text.add_argument(
         "--set", action="append", default=[], help="extra KEY=VALUE overrides"
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +101,51 @@ def test_hidden_state_is_carried_between_chunks(rnn_registry) -> None:
     assert not torch.equal(step.state["hidden"], carried)
     procedure.start_epoch(step)
     assert "hidden" not in step.state
+
+
+def test_two_processes_share_a_timed_text_run(
+    shakespeare_excerpt: Path, tmp_path: Path
+) -> None:
+    """Under torchrun each process reads its own lanes and all stop together: a
+    process that took one step more than another would wait for it forever."""
+    run_dir = tmp_path / "ddp"
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc-per-node",
+        "2",
+        "-m",
+        "zoo_core",
+        "train",
+        "rnn/char-gru",
+        "--dataset",
+        "text-file",
+        "--set",
+        f"data.path={shakespeare_excerpt}",
+        "--set",
+        "hidden_size=32",
+        "--set",
+        "layers=1",
+        "--set",
+        "batch_size=8",
+        "--set",
+        "epochs=2",
+        "--set",
+        "max_minutes=0.1",
+        "--device",
+        "cpu",
+        "--quiet",
+        "--out",
+        str(run_dir),
+    ]
+    env = dict(os.environ, OMP_NUM_THREADS="1", ZOO_LOAD_PLUGINS="zoo-rnn")
+
+    subprocess.run(command, check=True, env=env, timeout=300)
+
+    config = json.loads((run_dir / "config.json").read_text("utf-8"))
+    assert config["world_size"] == 2
+    rows = history(run_dir)
+    assert [row["epoch"] for row in rows] == [1, 2]
+    assert all(math.isfinite(row["valid_nll"]) for row in rows)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 import torch
 
-__all__ = ["StreamLanes", "pad_rolls", "transpose_roll"]
+__all__ = ["LaneShare", "StreamLanes", "pad_rolls", "transpose_roll"]
 
 
 class StreamLanes:
@@ -59,6 +59,37 @@ class StreamLanes:
     def chunks(self, bptt: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         for index in range(self.num_chunks(bptt)):
             yield self.chunk(index, bptt)
+
+
+class LaneShare:
+    """This process's share of a stream's lanes when several processes train.
+
+    Under ``torchrun`` each of the ``processes`` reads its own ``rows`` lanes of a
+    stream laid out in ``rows * processes`` lanes, and decisions that must be the
+    same everywhere (where a pass starts, when a timed epoch ends) are taken by
+    the first process. On one process it changes nothing.
+    """
+
+    def __init__(self) -> None:
+        import torch.distributed as dist
+
+        joined = dist.is_available() and dist.is_initialized()
+        self.processes = dist.get_world_size() if joined else 1
+        self.rank = dist.get_rank() if joined else 0
+
+    def rows(self, rows: int) -> slice:
+        """The lanes this process reads, when each reads ``rows``."""
+        return slice(self.rank * rows, (self.rank + 1) * rows)
+
+    def agree(self, value: float) -> float:
+        """The first process's ``value``, on every process."""
+        if self.processes == 1:
+            return value
+        import torch.distributed as dist
+
+        shared = torch.tensor([value], dtype=torch.float64)
+        dist.broadcast(shared, src=0)
+        return float(shared.item())
 
 
 def padded_lanes(ids: torch.Tensor, rows: int) -> tuple[torch.Tensor, ...]:

@@ -70,9 +70,9 @@ def _music_model(
         keys,
         cell=cell,
         hidden_size=int(hparams.get("hidden_size", 256)),
-        layers=int(hparams.get("layers", 1)),
+        layers=int(hparams.get("layers", 2)),
         dropout=float(hparams.get("dropout") or 0.0),
-        input_dropout=hparams.get("input_dropout"),
+        input_dropout=float(hparams.get("input_dropout") or 0.0),
     )
     frequency = info.get("key_frequency")
     if frequency and len(frequency) == keys:

@@ -106,8 +106,8 @@ class PianoRollModel(nn.Module):
         cell: ``"tanh"``, ``"lstm"`` or ``"gru"``.
         hidden_size: units per recurrent layer.
         layers: recurrent layers stacked.
-        dropout: dropout on the inputs, between layers and before the read-out.
-        input_dropout: dropout on the input keys; defaults to ``dropout``.
+        dropout: dropout between layers and before the read-out.
+        input_dropout: dropout on the input keys (notes of the previous step).
     """
 
     def __init__(
@@ -117,13 +117,11 @@ class PianoRollModel(nn.Module):
         hidden_size: int = 256,
         layers: int = 1,
         dropout: float = 0.0,
-        input_dropout: float | None = None,
+        input_dropout: float = 0.0,
     ) -> None:
         super().__init__()
         self.keys = keys
-        self.input_drop = nn.Dropout(
-            dropout if input_dropout is None else input_dropout
-        )
+        self.input_drop = nn.Dropout(input_dropout)
         self.core = make_core(cell, keys, hidden_size, layers, dropout)
         self.drop = nn.Dropout(dropout)
         self.readout = nn.Linear(hidden_size, keys)

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from zoo_core.errors import DataError
 from zoo_core.tasks.base import EvalContext, GenerateRequest, Procedure, StepContext
 
-from .batching import StreamLanes, padded_lanes
+from .batching import LaneShare, StreamLanes, padded_lanes
 from .networks import detach_hidden
 from .sampling import (
     check_temperature,
@@ -53,6 +53,8 @@ class TextGenerationProcedure(Procedure):
 
     def __init__(self) -> None:
         self._clock = TimeShare(None, 1)
+        self._used = 0.0
+        self._share = LaneShare()
         self._lanes: StreamLanes | None = None
         self._next_chunk = 0
         self._chunks_per_pass = 1
@@ -62,10 +64,13 @@ class TextGenerationProcedure(Procedure):
     def configure_optimizers(
         self, model: torch.nn.Module, hparams: dict[str, Any]
     ) -> dict[str, Any]:
+        # beta2 = 0.99: with small batches of characters the squared-gradient
+        # average should follow the gradients' scale within about a hundred steps.
         return {
             "main": torch.optim.AdamW(
                 model.parameters(),
                 lr=hparams["lr"],
+                betas=(0.9, 0.99),
                 weight_decay=hparams.get("weight_decay") or 0.0,
             )
         }
@@ -77,11 +82,15 @@ class TextGenerationProcedure(Procedure):
 
         The sampler is not used: a stream has no independent items to shuffle.
         Each pass starts at a random offset below ``bptt`` so chunk boundaries
-        move from pass to pass.
+        move from pass to pass. With several processes the stream is cut into
+        ``batch_size`` lanes per process and each reads its own.
         """
         rows, bptt = int(hparams["batch_size"]), int(hparams["bptt"])
+        self._share = LaneShare()
         self._clock = TimeShare(hparams.get("max_minutes"), int(hparams["epochs"]))
-        self._chunks_per_pass = StreamLanes(dataset.ids, rows).num_chunks(bptt)
+        self._chunks_per_pass = StreamLanes(
+            dataset.ids, rows * self._share.processes
+        ).num_chunks(bptt)
         if not self._clock.limited:
             self._lanes, self._next_chunk = None, 0
         return self._chunks(dataset, rows, bptt)
@@ -89,20 +98,27 @@ class TextGenerationProcedure(Procedure):
     def _chunks(
         self, dataset: CharStream, rows: int, bptt: int
     ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        share = self._share
+        mine = share.rows(rows)
         self._clock.start()
         while True:
             if self._lanes is None:
-                offset = int(torch.randint(0, bptt, ()))
+                offset = int(share.agree(float(torch.randint(0, bptt, ()))))
                 self._lanes, self._next_chunk = (
-                    StreamLanes(dataset.ids, rows, offset),
+                    StreamLanes(dataset.ids, rows * share.processes, offset),
                     0,
                 )
             while self._next_chunk < self._lanes.num_chunks(bptt):
-                if self._clock.over():
-                    return
+                if self._clock.limited:
+                    # Every process stops, and sets its learning rate, by the
+                    # first process's clock, so they take the same steps.
+                    self._used = share.agree(self._clock.used())
+                    if self._used >= 1.0:
+                        return
                 index = self._next_chunk
                 self._next_chunk += 1
-                yield self._lanes.chunk(index, bptt)
+                inputs, targets = self._lanes.chunk(index, bptt)
+                yield inputs[mine], targets[mine]
 
             self._lanes = None
             if not self._clock.limited:
@@ -135,7 +151,7 @@ class TextGenerationProcedure(Procedure):
         """The learning-rate factor for this step, from the share of training done."""
         epochs = int(step.hparams["epochs"])
         if self._clock.limited:
-            progress = (step.epoch - 1 + self._clock.used()) / epochs
+            progress = (step.epoch - 1 + self._used) / epochs
         else:
             progress = step.step / (epochs * self._chunks_per_pass)
         return lr_factor(
