@@ -233,3 +233,35 @@ def test_two_process_ddp_matches_one_process(tmp_path):
     assert len(double_rows) == 3
     gap = double_rows[-1]["valid_accuracy"] - single_rows[-1]["valid_accuracy"]
     assert abs(gap) < 0.1
+
+
+def test_amp_on_the_cpu_uses_bf16_where_the_cpu_has_it(
+    tiny_registry, tmp_path, monkeypatch, caplog
+):
+    from zoo_core.runtime.trainer import bf16_autocast_supported
+    from zoo_core.tasks.base import StepContext
+
+    seen: list[bool] = []
+    autocast = StepContext.autocast
+
+    def spy(step: StepContext):
+        seen.append(step.amp)
+        return autocast(step)
+
+    monkeypatch.setattr(StepContext, "autocast", spy)
+    request = TrainRequest(
+        model="tiny/mlp", out=tmp_path / "run", device="cpu", progress=False, amp=True
+    )
+
+    run_dir = train(request).run_dir
+
+    supported = bf16_autocast_supported(torch.device("cpu"))
+    assert seen and set(seen) == {supported}
+    assert ("--amp needs CUDA or a CPU with bf16" in caplog.text) is not supported
+    assert evaluate_run(run_dir, device="cpu")["accuracy"] > 0.9
+
+
+def test_amp_is_never_claimed_for_devices_without_native_bf16():
+    from zoo_core.runtime.trainer import bf16_autocast_supported
+
+    assert bf16_autocast_supported(torch.device("meta")) is False

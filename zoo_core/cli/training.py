@@ -50,7 +50,11 @@ def _quiet() -> None:
     type=click.Path(path_type=Path),
     help="Continue RUN_DIR from its last complete checkpoint.",
 )
-@click.option("--amp", is_flag=True, help="bf16 mixed precision (CUDA).")
+@click.option(
+    "--amp",
+    is_flag=True,
+    help="bf16 mixed precision (CUDA, or a CPU with bf16 instructions).",
+)
 @click.option("--compile", "use_compile", is_flag=True, help="Use torch.compile.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or epoch lines.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

@@ -45,7 +45,8 @@ class TrainRequest:
         data_dir: data directory; ``ZOO_DATA_DIR`` or the user cache when omitted.
         out: run directory to create; ``runs/<model>-<time>`` when omitted.
         resume: run directory to continue from its last complete checkpoint.
-        amp: bf16 autocast where the device supports it (CUDA).
+        amp: bf16 autocast where the device supports it (CUDA, CPUs with bf16
+            instructions).
         compile: wrap the model with ``torch.compile``.
         progress: show a progress bar on stderr.
     """
@@ -170,9 +171,10 @@ class _Training:
     def _amp_supported(self) -> bool:
         if not self.config.amp:
             return False
-        if self.device.type != "cuda":
+        if not bf16_autocast_supported(self.device):
             logger.warning(
-                "--amp uses bf16 autocast on CUDA only; training on %s in float32",
+                "--amp needs CUDA or a CPU with bf16 instructions; training on %s "
+                "in float32",
                 self.device,
             )
             return False
@@ -418,6 +420,21 @@ def to_device(batch: Any, device: Any) -> Any:
     if isinstance(batch, dict):
         return {key: to_device(value, device) for key, value in batch.items()}
     return batch
+
+
+def bf16_autocast_supported(device: Any) -> bool:
+    """Whether bf16 autocast runs natively on ``device``.
+
+    CUDA always qualifies. A CPU qualifies when oneDNN finds bf16 instructions
+    (AVX-512 BF16 or AMX); elsewhere torch would emulate bf16, slower than float32.
+    """
+    import torch
+
+    if device.type == "cuda":
+        return True
+    if device.type != "cpu" or not torch.backends.mkldnn.is_available():
+        return False
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 def _sampler(split: Any, seed: int, epoch: int, distributed: Distributed) -> Any:

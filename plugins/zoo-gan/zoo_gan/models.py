@@ -23,6 +23,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from zoo_core.runtime.averaging import move_average
+
 __all__ = [
     "GAN",
     "Discriminator",
@@ -233,23 +235,13 @@ class GAN(nn.Module):
         """The generator to draw images from: the weight average, if kept."""
         return self.average if self.average is not None else self.generator
 
-    @torch.no_grad()
     def update_average(self, step: int) -> None:
         """Move the averaged weights towards the generator's after an update.
 
-        The decay ramps up over the first steps, ``min(decay, (1 + t) / (10 + t))``,
-        so the random initial weights are forgotten quickly. Batch-norm running
-        statistics are copied, not averaged.
+        See :func:`zoo_core.runtime.averaging.move_average` for the decay's ramp.
         """
-        if self.average is None:
-            return
-        decay = min(self.average_decay, (1 + step) / (10 + step))
-        for mean, current in zip(
-            self.average.parameters(), self.generator.parameters()
-        ):
-            mean.lerp_(current, 1.0 - decay)
-        for kept, current in zip(self.average.buffers(), self.generator.buffers()):
-            kept.copy_(current)
+        if self.average is not None:
+            move_average(self.average, self.generator, self.average_decay, step)
 
     def forward(
         self, noise: torch.Tensor, labels: torch.Tensor | None = None

@@ -46,7 +46,7 @@ def test_smoke_forward_backward(load_plugins, model_id: str) -> None:
 
     assert logits.shape == expected
     assert hidden is not None
-    grads = [p.grad for p in model.parameters()]
+    grads = [p.grad for p in model.parameters() if p.requires_grad]
     assert all(g is not None and torch.isfinite(g).all() for g in grads)
     assert any(float(g.abs().sum()) > 0 for g in grads)
 
@@ -78,3 +78,57 @@ def test_music_output_starts_at_key_frequency(load_plugins) -> None:
     bias = model.readout.bias.detach()
     assert float(torch.sigmoid(bias[10])) == pytest.approx(0.2, abs=1e-5)
     assert float(torch.sigmoid(bias[0])) == pytest.approx(0.5, abs=1e-5)
+
+
+def _piano_roll_case() -> tuple[torch.nn.Module, torch.Tensor]:
+    from zoo_rnn.networks import PianoRollModel
+
+    model = PianoRollModel(88, "gru", hidden_size=16, layers=2, weight_dropout=0.5)
+    return model, (torch.rand(2, 7, 88) < 0.1).float()
+
+
+def _char_case() -> tuple[torch.nn.Module, torch.Tensor]:
+    from zoo_rnn.networks import CharModel
+
+    model = CharModel(30, "lstm", hidden_size=16, embedding_size=8, weight_dropout=0.5)
+    return model, torch.randint(0, 30, (2, 7))
+
+
+@pytest.mark.parametrize("case", [_piano_roll_case, _char_case])
+def test_recurrent_weight_dropout_acts_in_training_only(case) -> None:
+    torch.manual_seed(0)
+    model, inputs = case()
+
+    model.train()
+    first, _ = model(inputs)
+    second, _ = model(inputs)
+    first.pow(2).mean().backward()
+    model.eval()
+    scored, _ = model(inputs)
+    model.weight_dropout = 0.0
+    unmasked, _ = model(inputs)
+
+    assert not torch.allclose(first, second)  # a new mask for every batch
+    assert torch.allclose(scored, unmasked)  # no mask when scoring
+    assert float(model.core.weight_hh_l0.grad.abs().sum()) > 0
+
+
+def test_the_weight_average_scores_and_the_current_weights_train() -> None:
+    from zoo_rnn.networks import PianoRollModel
+
+    torch.manual_seed(0)
+    model = PianoRollModel(88, "gru", hidden_size=16, average_decay=0.5)
+    inputs = (torch.rand(2, 7, 88) < 0.1).float()
+    before = model.readout.bias.detach().clone()
+    with torch.no_grad():
+        model.readout.bias += 1.0
+
+    model.update_average(step=10_000)  # past the ramp: decay 0.5
+
+    assert torch.allclose(model.average["readout"].bias, before + 0.5)
+    model.train()
+    trained, _ = model(inputs)
+    model.eval()
+    scored, _ = model(inputs)
+    assert torch.allclose(trained - scored, torch.full_like(trained, 0.5), atol=1e-5)
+    assert not any(p.requires_grad for p in model.average.parameters())

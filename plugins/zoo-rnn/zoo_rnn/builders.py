@@ -55,10 +55,11 @@ def _char_model(cell: str, hparams: dict[str, Any], info: dict[str, Any]) -> Cha
     return CharModel(
         vocab_size,
         cell=cell,
-        hidden_size=int(hparams.get("hidden_size", 512)),
+        hidden_size=int(hparams.get("hidden_size", 384)),
         layers=int(hparams.get("layers", 2)),
         embedding_size=int(hparams.get("embedding_size", 64)),
         dropout=float(hparams.get("dropout") or 0.0),
+        weight_dropout=float(hparams.get("weight_dropout") or 0.0),
     )
 
 
@@ -73,10 +74,14 @@ def _music_model(
         layers=int(hparams.get("layers", 2)),
         dropout=float(hparams.get("dropout") or 0.0),
         input_dropout=float(hparams.get("input_dropout") or 0.0),
+        weight_dropout=float(hparams.get("weight_dropout") or 0.0),
+        average_decay=float(hparams.get("average_decay") or 0.0),
     )
     frequency = info.get("key_frequency")
     if frequency and len(frequency) == keys:
         _start_at_frequency(model.readout.bias, frequency)
+        if model.average is not None:
+            _start_at_frequency(model.average["readout"].bias, frequency)
     return model
 
 

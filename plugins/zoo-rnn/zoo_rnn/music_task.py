@@ -116,6 +116,9 @@ class MusicGenerationProcedure(Procedure):
         )
         set_learning_rate(step.optimizers["main"], hparams["lr"], factor)
         value = step.update(loss, clip_norm=hparams.get("clip_norm") or None)
+        average = getattr(step.module, "update_average", None)
+        if average is not None:
+            average(step.step)
         return {"loss": value, "nll": value}
 
     # -- scoring ------------------------------------------------------------------
