@@ -177,7 +177,7 @@ def render_hooks() -> str:
         if doc.returns:
             out += ["", f"**Returns:** {_markdown(doc.returns)}"]
         out += ["", "```python", "from zoo_core import hookimpl", "", "", "@hookimpl"]
-        out += [f"def {doc.name}({', '.join(doc.parameters)}):", "    ...", "```"]
+        out += [f"def {doc.name}({', '.join(doc.parameters)}): ...", "```"]
     return "\n".join(out) + "\n"
 
 
