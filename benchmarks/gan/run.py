@@ -190,6 +190,10 @@ def _gan_run(
     )
     seconds = time.perf_counter() - started
     metrics = evaluate_run(out, "test", device=args.device)
+    if Path(metrics["classifier"]) != judge_run:
+        raise RuntimeError(
+            f"{out} was scored by {metrics['classifier']}, not {judge_run}"
+        )
     shares, last_weights_fcd = _class_shares(out, judge_run, args.device)
 
     grids = sorted((out / "samples").glob("epoch-*.png"))
@@ -211,7 +215,10 @@ def _gan_run(
         "seed": seed,
         "epochs": len(result.history),
         "train_seconds": round(seconds, 1),
-        "metrics": {k: v for k, v in metrics.items() if k != "split"},
+        # the judge, named once for the whole document, lives in a scratch folder
+        "metrics": {
+            k: v for k, v in metrics.items() if k not in ("split", "classifier")
+        },
         "fcd_of_last_weights": last_weights_fcd,
         "class_shares": [round(share, 4) for share in shares],
         "losses": losses,

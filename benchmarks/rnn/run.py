@@ -197,7 +197,8 @@ def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "processes": args.processes,
         "threads_per_process": threads,
         "amp": args.amp,
-        "command": " ".join(command[command.index("train") :]),
+        # without --out: the run directory is a scratch folder
+        "command": " ".join(command[command.index("train") : command.index("--out")]),
         "hparams": hparams,
         "valid_nll": round(scores["nll"], 4),
         "history": [
@@ -361,7 +362,7 @@ def _render_shakespeare(text: dict[str, Any]) -> list[str]:
             + f" {settings}"
         ).rstrip()
         + "`, which runs `zoo "
-        + text["command"].split(" --out ")[0]
+        + text["command"]
         + "`"
         + (" under torchrun" if text["processes"] > 1 else "")
         + ".",
