@@ -23,7 +23,14 @@ BENCHMARKS = {
     "cnn": [HERE / "cnn" / "run.py"],
     "recsys": [HERE / "recsys" / "run.py"],
     "rnn-jsb": [HERE / "rnn" / "run.py", "jsb", "--seeds", "0", "1", "2"],
-    "rnn-shakespeare": [HERE / "rnn" / "run.py", "shakespeare"],
+    "rnn-shakespeare": [
+        HERE / "rnn" / "run.py",
+        "shakespeare",
+        "--amp",
+        "--seeds",
+        "0",
+        "1",
+    ],
     "gan": [HERE / "gan" / "run.py"],
 }
 

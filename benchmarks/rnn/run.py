@@ -3,7 +3,7 @@
 Run from the repository root, with the zoo-rnn plugin installed::
 
     .venv/bin/python benchmarks/rnn/run.py jsb --seeds 0 1 2
-    .venv/bin/python benchmarks/rnn/run.py shakespeare --minutes 10 --amp
+    .venv/bin/python benchmarks/rnn/run.py shakespeare --minutes 10 --amp --seeds 0 1
 
 ``jsb`` trains ``rnn/music-gru`` with its default hyperparameters on the JSB
 Chorales (the 229/76/77 split of Boulanger-Lewandowski et al., 2012), keeps the
@@ -169,10 +169,23 @@ def run_jsb(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 
 def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    out = work / "shakespeare"
+    """One timed run per seed, one after another, on the same settings."""
+    threads = max(1, (os.cpu_count() or 1) // args.processes)
+    runs = [_shakespeare_run(args, work / f"seed{seed}", seed) for seed in args.seeds]
+    return {
+        "model": args.model,
+        "processes": args.processes,
+        "threads_per_process": threads,
+        "amp": args.amp,
+        "target": SHAKESPEARE_TARGET,
+        "runs": runs,
+    }
+
+
+def _shakespeare_run(args: argparse.Namespace, out: Path, seed: int) -> dict[str, Any]:
     overrides: dict[str, Any] = {"max_minutes": args.minutes}
     overrides.update(dict(pair.split("=", 1) for pair in args.set))
-    command = _train_command(args, overrides, out)
+    command = _train_command(args, overrides, out, seed)
     threads = max(1, (os.cpu_count() or 1) // args.processes)
     env = dict(os.environ, ZOO_DATA_DIR=args.data_dir, OMP_NUM_THREADS=str(threads))
     started = time.perf_counter()
@@ -181,6 +194,7 @@ def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     wall = time.perf_counter() - started
 
     scores = evaluate_run(out, "valid", device="cpu", data_dir=args.data_dir)
+    members = _member_scores(out, args.data_dir)
     run_dir = RunDirectory(out)
     _, state = run_dir.load_checkpoint(run_dir.latest_checkpoint())
     config = json.loads((out / "config.json").read_text("utf-8"))
@@ -192,31 +206,47 @@ def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     steps = int(state["step"])
     lanes = int(hparams["batch_size"]) * args.processes
     return {
-        "model": args.model,
-        "seed": args.seed,
-        "processes": args.processes,
-        "threads_per_process": threads,
-        "amp": args.amp,
+        "seed": seed,
         # without --out: the run directory is a scratch folder
         "command": " ".join(command[command.index("train") : command.index("--out")]),
         "hparams": hparams,
         "valid_nll": round(scores["nll"], 4),
+        "member_valid_nll": members,
         "history": [
             {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
             for row in history
         ],
         "steps": steps,
         "characters_trained": steps * lanes * int(hparams["bptt"]),
-        "training_s": round(sum(row["seconds"] for row in history), 1),
+        # the epochs' training alone, without validation and checkpoints
+        "training_s": round(sum(row["train_seconds"] for row in history), 1),
         "wall_s": round(wall, 1),
         "load": load.summary(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(default)"),
-        "target": SHAKESPEARE_TARGET,
     }
 
 
+def _member_scores(out: Path, data_dir: str) -> list[float]:
+    """Each ensemble member's validation NLL on its own; empty for one model.
+
+    Scored from the same run, so the ensemble's gain is measured side by side.
+    """
+    from zoo_rnn.ensemble import CharEnsemble
+    from zoo_rnn.text_task import stream_nll
+
+    from zoo_core.runtime.run import LoadedRun
+
+    run = LoadedRun.open(out, device="cpu")
+    if not isinstance(run.model, CharEnsemble):
+        return []
+    ids = run.load_data(data_dir).split("valid").ids
+    return [
+        round(stream_nll(member, ids, run.device), 4) for member in run.model.members
+    ]
+
+
 def _train_command(
-    args: argparse.Namespace, overrides: dict[str, Any], out: Path
+    args: argparse.Namespace, overrides: dict[str, Any], out: Path, seed: int
 ) -> list[str]:
     """``zoo train`` on Tiny Shakespeare, under torchrun for several processes."""
     launcher = [sys.executable, "-m", "zoo_core"]
@@ -240,7 +270,7 @@ def _train_command(
         "tinyshakespeare",
         *settings,
         "--seed",
-        str(args.seed),
+        str(seed),
         "--device",
         "cpu",
         "--quiet",
@@ -347,53 +377,89 @@ def _jsb_summary(jsb: dict[str, Any]) -> str:
 
 
 def _render_shakespeare(text: dict[str, Any]) -> list[str]:
-    met = text["valid_nll"] <= text["target"]
+    runs = text["runs"]
+    first = runs[0]
     settings = " ".join(
         f"--set {k}={v}" for k, v in text.get("command_sets", {}).items()
     )
-    return [
+    seeds = " ".join(str(run["seed"]) for run in runs)
+    command = (
+        "Command: `.venv/bin/python benchmarks/rnn/run.py shakespeare --minutes "
+        f"{first['hparams']['max_minutes']:g} --model {text['model']} "
+        f"--processes {text['processes']} --seeds {seeds}"
+        + (" --amp" if text.get("amp") else "")
+        + f" {settings}"
+    ).rstrip()
+    members = len(first.get("member_valid_nll") or [])
+    lines = [
         "## Tiny Shakespeare: validation NLL after a wall-clock budget",
         "",
-        (
-            "Command: `.venv/bin/python benchmarks/rnn/run.py shakespeare --minutes "
-            f"{text['hparams']['max_minutes']:g} --model {text['model']} "
-            f"--processes {text['processes']}"
-            + (" --amp" if text.get("amp") else "")
-            + f" {settings}"
-        ).rstrip()
+        command
         + "`, which runs `zoo "
-        + text["command"]
+        + first["command"].replace(f"--seed {first['seed']}", "--seed SEED")
         + "`"
         + (" under torchrun" if text["processes"] > 1 else "")
-        + ".",
+        + " for each seed, one after another.",
         "",
-        f"- validation NLL on the whole validation split (last 10%, 111,540 "
-        f"characters): **{text['valid_nll']:.4f} nats/char** (target "
-        f"{text['target']}: {'met' if met else 'NOT met'})",
-        f"- training time {text['training_s']:.0f} s (budget "
-        f"{text['hparams']['max_minutes']:g} min; whole run with start-up, "
-        f"validation and checkpoints {text['wall_s']:.0f} s wall), "
-        f"{text['processes']} training process(es) of "
+        "Validation NLL in nats per character over the whole validation split (the "
+        "last 10%, 111,540 characters), after "
+        f"{first['hparams']['max_minutes']:g} minutes of training (validation "
+        f"between epochs not counted); {text['processes']} training process(es) of "
         f"{text.get('threads_per_process', 1)} thread(s)"
-        + (", bf16 autocast" if text.get("amp") else ", float32"),
-        f"- {text['steps']} steps, about {text['characters_trained'] / 1e6:.2f}M "
-        "characters trained",
-        f"- load average during the run: min {text['load']['min']}, mean "
-        f"{text['load']['mean']}, max {text['load']['max']} "
-        f"({text['load']['samples']} samples); OMP_WAIT_POLICY "
-        f"{text['omp_wait_policy']}",
-        "",
-        "Per epoch (validation NLL, training seconds): "
-        + ", ".join(
-            f"{row['epoch']}: {row['valid_nll']:.3f} ({row['seconds']:.0f} s)"
-            for row in text["history"]
+        + (", bf16 autocast" if text.get("amp") else ", float32")
+        + (
+            f". The model is an ensemble of {members}; the members column scores "
+            "each member alone, from the same run."
+            if members
+            else "."
         ),
         "",
-        "Hyperparameters: `" + json.dumps(text["hparams"], sort_keys=True) + "`",
+        "| seed | **valid NLL** | members alone | characters trained"
+        + (" per member" if members else "")
+        + " | steps | training s | wall s | load (mean) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        alone = ", ".join(f"{v:.4f}" for v in run.get("member_valid_nll") or [])
+        lines.append(
+            f"| {run['seed']} | **{run['valid_nll']:.4f}** | {alone or '-'} | "
+            f"{run['characters_trained'] / 1e6:.2f}M | {run['steps']} | "
+            f"{run['training_s']:.0f} | {run['wall_s']:.0f} | {run['load']['mean']} |"
+        )
+
+    worst = max(run["valid_nll"] for run in runs)
+    met = worst <= text["target"]
+    summary = (
+        f"Target {text['target']}: "
+        + ("met by every seed" if met else "NOT met by every seed")
+        + f" (worst {worst:.4f})."
+    )
+    if members:
+        ratios = [run["valid_nll"] / min(run["member_valid_nll"]) for run in runs]
+        summary += (
+            " Ensemble / best member NLL ratio: "
+            + ", ".join(f"{ratio:.3f}" for ratio in ratios)
+            + "."
+        )
+    lines += ["", summary, ""]
+    for run in runs:
+        lines.append(
+            f"Seed {run['seed']}, per epoch (validation NLL, training seconds): "
+            + ", ".join(
+                f"{row['epoch']}: {row['valid_nll']:.3f} ({row['train_seconds']:.0f} s)"
+                for row in run["history"]
+            )
+        )
+        lines.append("")
+    lines += [
+        "Hyperparameters: `" + json.dumps(first["hparams"], sort_keys=True) + "`",
+        "",
+        f"OMP_WAIT_POLICY {first['omp_wait_policy']}.",
         "",
         _machine_line(text["machine"]),
         "",
     ]
+    return lines
 
 
 def _arguments() -> argparse.Namespace:
@@ -409,7 +475,7 @@ def _arguments() -> argparse.Namespace:
     text = commands.add_parser("shakespeare", help="Tiny Shakespeare in N minutes")
     text.add_argument("--minutes", type=float, default=10.0)
     text.add_argument("--model", default="rnn/char-lstm")
-    text.add_argument("--seed", type=int, default=0)
+    text.add_argument("--seeds", type=int, nargs="+", default=[0])
     text.add_argument(
         "--processes",
         type=int,

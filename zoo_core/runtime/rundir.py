@@ -31,6 +31,10 @@ from .state import load_state, save_state
 
 __all__ = ["RunDirectory"]
 
+#: keys of a history row that are bookkeeping, not metrics: the epoch, and its
+#: seconds in all and training alone (without validation and checkpoints)
+NOT_METRICS = frozenset({"epoch", "seconds", "train_seconds"})
+
 logger = logging.getLogger(__name__)
 
 WEIGHTS = "weights.safetensors"
@@ -164,7 +168,7 @@ class RunDirectory:
                 key
                 for row in history
                 for key, value in row.items()
-                if key not in {"epoch", "seconds"} and isinstance(value, (int, float))
+                if key not in NOT_METRICS and isinstance(value, (int, float))
             }
         )
         groups: dict[str, list[str]] = {}

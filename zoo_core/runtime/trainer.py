@@ -24,7 +24,7 @@ from ..registry import Registry, get_registry
 from ..tasks.base import EvalContext, Procedure, StepContext
 from .config import RunConfig, resolve_run_config, split_overrides
 from .distributed import Distributed, setup_distributed
-from .rundir import LAST, WEIGHTS, RunDirectory
+from .rundir import LAST, NOT_METRICS, WEIGHTS, RunDirectory
 from .seeding import capture_rng, restore_rng, seed_everything
 
 __all__ = ["TrainRequest", "TrainResult", "default_run_dir", "train"]
@@ -246,6 +246,7 @@ class _Training:
                 amp=self.amp,
             )
             train_metrics = self._train_epoch(procedure, step, train_split, epochs)
+            trained = time.perf_counter() - started
             global_step = step.step
             for scheduler in schedulers.values():
                 scheduler.step()
@@ -254,6 +255,7 @@ class _Training:
             row: dict[str, Any] = {"epoch": epoch}
             row.update({f"train_{k}": v for k, v in train_metrics.items()})
             row.update({f"valid_{k}": v for k, v in valid_metrics.items()})
+            row["train_seconds"] = round(trained, 3)
             row["seconds"] = round(time.perf_counter() - started, 3)
             history.append(row)
 
@@ -486,7 +488,7 @@ def _improves(
 def _summary(row: dict[str, Any], epochs: int) -> str:
     parts = [f"epoch {row['epoch']}/{epochs}"]
     for key, value in row.items():
-        if key in {"epoch", "seconds"}:
+        if key in NOT_METRICS:
             continue
         parts.append(
             f"{key} {value:.4f}" if isinstance(value, float) else f"{key} {value}"

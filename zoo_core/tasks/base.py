@@ -63,6 +63,19 @@ class StepContext:
 
         return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
 
+    def checked(self, loss: torch.Tensor) -> float:
+        """The value of ``loss``; a TrainingError if it is not finite.
+
+        Stopping there beats silently filling the weights with NaN.
+        """
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            raise TrainingError(
+                f"the loss became {value} at epoch {self.epoch}, step {self.step}; "
+                "try a smaller --lr"
+            )
+        return value
+
     def update(
         self,
         loss: torch.Tensor,
@@ -72,16 +85,9 @@ class StepContext:
     ) -> float:
         """Back-propagate ``loss`` and step one optimizer; returns the loss value.
 
-        A loss that is not finite stops training with a TrainingError rather than
-        silently filling the weights with NaN.
+        A loss that is not finite stops training (see :meth:`checked`).
         """
-        value = float(loss.detach())
-        if not math.isfinite(value):
-            raise TrainingError(
-                f"the loss became {value} at epoch {self.epoch}, step {self.step}; "
-                "try a smaller --lr"
-            )
-
+        value = self.checked(loss)
         opt = self.optimizers[optimizer]
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -132,3 +132,28 @@ def test_the_weight_average_scores_and_the_current_weights_train() -> None:
     scored, _ = model(inputs)
     assert torch.allclose(trained - scored, torch.full_like(trained, 0.5), atol=1e-5)
     assert not any(p.requires_grad for p in model.average.parameters())
+
+
+def test_a_char_model_scores_with_its_averaged_embedding_core_and_readout() -> None:
+    from zoo_rnn.networks import CharModel
+
+    torch.manual_seed(0)
+    model = CharModel(11, "lstm", hidden_size=8, layers=1, average_decay=0.5)
+    tokens = torch.randint(0, 11, (2, 5))
+    start = model.embedding.weight.detach().clone()
+    with torch.no_grad():
+        for name, weight in model.named_parameters():
+            if not name.startswith("average."):
+                weight.add_(0.2)
+
+    model.update_average(step=10_000)  # past the ramp: decay 0.5
+    averaged = CharModel(11, "lstm", hidden_size=8, layers=1)
+    for name in ("embedding", "core", "readout"):
+        getattr(averaged, name).load_state_dict(model.average[name].state_dict())
+
+    assert torch.allclose(model.average["embedding"].weight, start + 0.1)
+    model.eval()
+    averaged.eval()
+    assert torch.allclose(model(tokens)[0], averaged(tokens)[0])
+    model.train()
+    assert not torch.allclose(model(tokens)[0], averaged(tokens)[0])

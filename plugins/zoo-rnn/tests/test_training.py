@@ -69,7 +69,9 @@ def test_hidden_state_is_carried_between_chunks(rnn_registry) -> None:
 
     torch.manual_seed(0)
     procedure = TextGenerationProcedure()
-    model = create_model("rnn/char-gru", {"vocab_size": 5}, hidden_size=8, layers=1)
+    model = create_model(
+        "rnn/char-gru", {"vocab_size": 5}, hidden_size=8, layers=1, members=1
+    )
     hparams = {
         "batch_size": 2,
         "bptt": 4,
@@ -128,6 +130,8 @@ def test_two_processes_share_a_timed_text_run(
         "hidden_size=32",
         "--set",
         "layers=1",
+        "--set",
+        "members=1",
         "--set",
         "batch_size=8",
         "--set",

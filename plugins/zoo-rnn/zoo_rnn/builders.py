@@ -11,6 +11,7 @@ from typing import Any
 
 import torch
 
+from .ensemble import CharEnsemble
 from .networks import CharModel, PianoRollModel
 
 __all__ = [
@@ -26,16 +27,22 @@ DEFAULT_VOCAB_SIZE = 128
 DEFAULT_KEYS = 88
 
 
-def build_char_rnn(hparams: dict[str, Any], info: dict[str, Any]) -> CharModel:
+def build_char_rnn(
+    hparams: dict[str, Any], info: dict[str, Any]
+) -> CharModel | CharEnsemble:
     """The plain tanh recurrence ``h_t = tanh(W x_t + U h_{t-1} + b)``."""
     return _char_model("tanh", hparams, info)
 
 
-def build_char_lstm(hparams: dict[str, Any], info: dict[str, Any]) -> CharModel:
+def build_char_lstm(
+    hparams: dict[str, Any], info: dict[str, Any]
+) -> CharModel | CharEnsemble:
     return _char_model("lstm", hparams, info)
 
 
-def build_char_gru(hparams: dict[str, Any], info: dict[str, Any]) -> CharModel:
+def build_char_gru(
+    hparams: dict[str, Any], info: dict[str, Any]
+) -> CharModel | CharEnsemble:
     return _char_model("gru", hparams, info)
 
 
@@ -47,20 +54,30 @@ def build_music_gru(hparams: dict[str, Any], info: dict[str, Any]) -> PianoRollM
     return _music_model("gru", hparams, info)
 
 
-def _char_model(cell: str, hparams: dict[str, Any], info: dict[str, Any]) -> CharModel:
+def _char_model(
+    cell: str, hparams: dict[str, Any], info: dict[str, Any]
+) -> CharModel | CharEnsemble:
     vocab = info.get("vocab")
     vocab_size = (
         len(vocab) if vocab else int(info.get("vocab_size", DEFAULT_VOCAB_SIZE))
     )
-    return CharModel(
-        vocab_size,
-        cell=cell,
-        hidden_size=int(hparams.get("hidden_size", 384)),
-        layers=int(hparams.get("layers", 2)),
-        embedding_size=int(hparams.get("embedding_size", 64)),
-        dropout=float(hparams.get("dropout") or 0.0),
-        weight_dropout=float(hparams.get("weight_dropout") or 0.0),
-    )
+
+    def member() -> CharModel:
+        return CharModel(
+            vocab_size,
+            cell=cell,
+            hidden_size=int(hparams.get("hidden_size", 384)),
+            layers=int(hparams.get("layers", 2)),
+            embedding_size=int(hparams.get("embedding_size", 64)),
+            dropout=float(hparams.get("dropout") or 0.0),
+            weight_dropout=float(hparams.get("weight_dropout") or 0.0),
+            average_decay=float(hparams.get("average_decay") or 0.0),
+        )
+
+    members = int(hparams.get("members") or 1)
+    if members == 1:
+        return member()
+    return CharEnsemble([member() for _ in range(members)])
 
 
 def _music_model(

@@ -20,6 +20,7 @@ from zoo_core.runtime.averaging import move_average
 
 __all__ = [
     "CELLS",
+    "AveragedParts",
     "CharModel",
     "PianoRollModel",
     "Hidden",
@@ -85,7 +86,42 @@ def detach_hidden(hidden: Hidden | None) -> Hidden | None:
     return hidden.detach()
 
 
-class CharModel(nn.Module):
+class AveragedParts(nn.Module):
+    """A model that keeps an exponential moving average of some of its parts.
+
+    The average trains nothing: after each optimizer step :meth:`update_average`
+    moves it towards the current weights, and whenever the model is not training
+    (scoring, sampling, export) it computes with the average instead. Late in
+    training the average generalises better than the last, noisier weights.
+    Subclasses name the averaged submodules in ``averaged_parts`` and call
+    :meth:`start_average` once those exist.
+    """
+
+    averaged_parts: tuple[str, ...] = ()
+
+    def start_average(self, decay: float) -> None:
+        """Keep an average with ``decay`` (0: none, the model uses its weights)."""
+        self.average_decay = decay
+        self.average: nn.ModuleDict | None = None
+        if decay > 0:
+            parts = {name: getattr(self, name) for name in self.averaged_parts}
+            self.average = copy.deepcopy(nn.ModuleDict(parts)).requires_grad_(False)
+
+    def part(self, name: str) -> nn.Module:
+        """The submodule ``name`` as the model computes with it now."""
+        if not self.training and self.average is not None:
+            return self.average[name]
+        return getattr(self, name)
+
+    def update_average(self, step: int) -> None:
+        """Move the average towards the current weights after an update."""
+        if self.average is None:
+            return
+        for name, kept in self.average.items():
+            move_average(kept, getattr(self, name), self.average_decay, step)
+
+
+class CharModel(AveragedParts):
     """Character language model: embedding, recurrent stack, linear read-out.
 
     Args:
@@ -96,7 +132,11 @@ class CharModel(nn.Module):
         embedding_size: width of the learned character vectors.
         dropout: dropout on the embeddings, between layers and before the read-out.
         weight_dropout: DropConnect rate on the hidden-to-hidden weights.
+        average_decay: decay of the weight average (see :class:`AveragedParts`);
+            0 keeps none.
     """
+
+    averaged_parts = ("embedding", "core", "readout")
 
     def __init__(
         self,
@@ -107,6 +147,7 @@ class CharModel(nn.Module):
         embedding_size: int = 64,
         dropout: float = 0.0,
         weight_dropout: float = 0.0,
+        average_decay: float = 0.0,
     ) -> None:
         super().__init__()
         self.vocab_size = vocab_size
@@ -115,6 +156,7 @@ class CharModel(nn.Module):
         self.core = make_core(cell, embedding_size, hidden_size, layers, dropout)
         self.drop = nn.Dropout(dropout)
         self.readout = nn.Linear(hidden_size, vocab_size)
+        self.start_average(average_decay)
 
     def forward(
         self, tokens: torch.Tensor, hidden: Hidden | None = None
@@ -128,23 +170,22 @@ class CharModel(nn.Module):
         Returns:
             ``(batch, time, vocab)`` logits and the state after the last step.
         """
-        vectors = self.drop(self.embedding(tokens))
+        vectors = self.drop(self.part("embedding")(tokens))
         states, hidden = run_core(
-            self.core, vectors, hidden, self.weight_dropout, self.training
+            self.part("core"), vectors, hidden, self.weight_dropout, self.training
         )
-        return self.readout(self.drop(states)), hidden
+        return self.part("readout")(self.drop(states)), hidden
 
 
-class PianoRollModel(nn.Module):
+class PianoRollModel(AveragedParts):
     """Polyphonic music model: one independent Bernoulli per key and time step.
 
     The input at step ``t`` is the piano roll at ``t - 1`` (silence before the
     first step); the output is one logit per key for step ``t``.
 
     Two regularisers suit a data set as small as the JSB Chorales: DropConnect
-    on the recurrent weights (see :func:`run_core`); and an exponential moving
-    average of the weights, which the model uses whenever it is not training
-    (scoring, sampling, export).
+    on the recurrent weights (see :func:`run_core`) and the weight average of
+    :class:`AveragedParts`.
 
     Args:
         keys: keys per time step (88 for a piano).
@@ -156,6 +197,8 @@ class PianoRollModel(nn.Module):
         weight_dropout: DropConnect rate on the hidden-to-hidden weights.
         average_decay: decay of the weight average; 0 keeps none.
     """
+
+    averaged_parts = ("core", "readout")
 
     def __init__(
         self,
@@ -171,16 +214,11 @@ class PianoRollModel(nn.Module):
         super().__init__()
         self.keys = keys
         self.weight_dropout = weight_dropout
-        self.average_decay = average_decay
         self.input_drop = nn.Dropout(input_dropout)
         self.core = make_core(cell, keys, hidden_size, layers, dropout)
         self.drop = nn.Dropout(dropout)
         self.readout = nn.Linear(hidden_size, keys)
-        self.average: nn.ModuleDict | None = None
-        if average_decay > 0:
-            self.average = copy.deepcopy(
-                nn.ModuleDict({"core": self.core, "readout": self.readout})
-            ).requires_grad_(False)
+        self.start_average(average_decay)
 
     def forward(
         self, frames: torch.Tensor, hidden: Hidden | None = None
@@ -194,23 +232,11 @@ class PianoRollModel(nn.Module):
         Returns:
             ``(batch, time, keys)`` logits and the state after the last frame.
         """
-        if not self.training and self.average is not None:
-            states, hidden = self.average["core"](frames, hidden)
-            return self.average["readout"](states), hidden
-
         inputs = self.input_drop(frames)
         states, hidden = run_core(
-            self.core, inputs, hidden, self.weight_dropout, self.training
+            self.part("core"), inputs, hidden, self.weight_dropout, self.training
         )
-        return self.readout(self.drop(states)), hidden
-
-    def update_average(self, step: int) -> None:
-        """Move the weight average towards the current weights after an update."""
-        if self.average is not None:
-            move_average(self.average["core"], self.core, self.average_decay, step)
-            move_average(
-                self.average["readout"], self.readout, self.average_decay, step
-            )
+        return self.part("readout")(self.drop(states)), hidden
 
 
 def parameter_count(model: nn.Module) -> int:
