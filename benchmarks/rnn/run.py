@@ -171,7 +171,10 @@ def run_jsb(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """One timed run per seed, one after another, on the same settings."""
     threads = max(1, (os.cpu_count() or 1) // args.processes)
-    runs = [_shakespeare_run(args, work / f"seed{seed}", seed) for seed in args.seeds]
+    runs = [
+        _shakespeare_run(args, work / f"seed{seed}", seed, threads)
+        for seed in args.seeds
+    ]
     return {
         "model": args.model,
         "processes": args.processes,
@@ -182,11 +185,13 @@ def run_shakespeare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     }
 
 
-def _shakespeare_run(args: argparse.Namespace, out: Path, seed: int) -> dict[str, Any]:
+def _shakespeare_run(
+    args: argparse.Namespace, out: Path, seed: int, threads: int
+) -> dict[str, Any]:
+    """One timed ``zoo train``, each process given ``threads`` torch threads."""
     overrides: dict[str, Any] = {"max_minutes": args.minutes}
     overrides.update(dict(pair.split("=", 1) for pair in args.set))
     command = _train_command(args, overrides, out, seed)
-    threads = max(1, (os.cpu_count() or 1) // args.processes)
     env = dict(os.environ, ZOO_DATA_DIR=args.data_dir, OMP_NUM_THREADS=str(threads))
     started = time.perf_counter()
     with LoadSampler() as load:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import torch
 import torch.nn.functional as F
@@ -70,11 +70,6 @@ class CharEnsemble(nn.Module):
         mixed = torch.logsumexp(torch.stack(log_probs), dim=0)
         return mixed - math.log(len(self.members)), tuple(carried)
 
-    def update_average(self, step: int) -> None:
-        """Move every member's weight average after an update."""
-        for member in self.members:
-            member.update_average(step)
-
 
 class SideBySide:
     """Runs one call per ensemble member, at once in threads on a CPU.
@@ -117,14 +112,3 @@ class SideBySide:
         self._threads = torch.get_num_threads()
         torch.set_num_threads(max(1, self._threads // self.members))
         self._pool = ThreadPoolExecutor(self.members, thread_name_prefix="member")
-
-
-def member_hidden(hidden: Any, members: int, rows: int) -> tuple[Any, ...]:
-    """The carried states of ``members`` members, or Nones where they do not fit
-    a batch of ``rows`` lanes (the first chunk, or a shorter last batch)."""
-    if hidden is None or len(hidden) != members:
-        return (None,) * members
-    first = hidden[0][0] if isinstance(hidden[0], tuple) else hidden[0]
-    if first.shape[1] != rows:
-        return (None,) * members
-    return tuple(hidden)

@@ -18,7 +18,7 @@ from zoo_core.errors import ConfigError, DataError
 from zoo_core.tasks.base import EvalContext, GenerateRequest, Procedure, StepContext
 
 from .batching import LaneShare, StreamLanes, padded_lanes
-from .ensemble import CharEnsemble, SideBySide, member_hidden
+from .ensemble import CharEnsemble, SideBySide
 from .networks import detach_hidden
 from .sampling import (
     check_temperature,
@@ -154,31 +154,16 @@ class TextGenerationProcedure(Procedure):
         if isinstance(step.module, CharEnsemble):
             return self._ensemble_step(step, batch)
 
-        inputs, targets = batch
-        hparams = step.hparams
-        hidden = step.state.get("hidden")
-        if hidden is not None and _rows(hidden) != inputs.shape[0]:
-            hidden = None
-
-        with step.autocast():
-            logits, hidden = step.model(inputs, hidden)
-            loss = F.cross_entropy(
-                logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1)
-            )
-
-        set_learning_rate(step.optimizers["main"], hparams["lr"], self._lr(step))
-        value = step.update(loss, clip_norm=hparams.get("clip_norm") or None)
-        average = getattr(step.module, "update_average", None)
-        if average is not None:
-            average(step.step)
-        step.state["hidden"] = detach_hidden(hidden)
+        hidden = _fitting(step.state.get("hidden"), batch[0].shape[0])
+        value, step.state["hidden"] = self._train_network(
+            step, step.model, step.module, "main", batch, hidden, self._lr(step)
+        )
         return {"loss": value, "nll": value}
 
     def _ensemble_step(
         self, step: StepContext, batch: tuple[torch.Tensor, torch.Tensor]
     ) -> dict[str, float]:
         """One step of every member on its own loss, side by side on a CPU."""
-        inputs, targets = batch
         ensemble: CharEnsemble = step.module
         count = len(ensemble.members)
         if step.model is not step.module:
@@ -188,28 +173,57 @@ class TextGenerationProcedure(Procedure):
             )
         if self._side_by_side is None:
             self._side_by_side = SideBySide(count, step.device)
-        hidden = member_hidden(step.state.get("hidden"), count, inputs.shape[0])
+        rows = batch[0].shape[0]
+        carried = step.state.get("hidden") or (None,) * count
+        hidden = [_fitting(state, rows) for state in carried]
         factor = self._lr(step)
 
         def member_step(index: int) -> tuple[float, Any]:
             member = ensemble.members[index]
-            with step.autocast():
-                logits, state = member(inputs, hidden[index])
-                loss = F.cross_entropy(
-                    logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1)
-                )
-            name = member_optimizer(index)
-            set_learning_rate(step.optimizers[name], step.hparams["lr"], factor)
-            value = step.update(
-                loss, name, clip_norm=step.hparams.get("clip_norm") or None
+            return self._train_network(
+                step,
+                member,
+                member,
+                member_optimizer(index),
+                batch,
+                hidden[index],
+                factor,
             )
-            member.update_average(step.step)
-            return value, detach_hidden(state)
 
         results = self._side_by_side.map(member_step)
         step.state["hidden"] = tuple(state for _, state in results)
         value = sum(loss for loss, _ in results) / count
         return {"loss": value, "nll": value}
+
+    @staticmethod
+    def _train_network(
+        step: StepContext,
+        model: torch.nn.Module,
+        module: torch.nn.Module,
+        optimizer: str,
+        batch: tuple[torch.Tensor, torch.Tensor],
+        hidden: Any,
+        factor: float,
+    ) -> tuple[float, Any]:
+        """One update of one network on a chunk; returns its loss and carried state.
+
+        ``model`` is what to call (a DistributedDataParallel wrapper, say) and
+        ``module`` the plain network whose weight average, if any, follows.
+        """
+        inputs, targets = batch
+        with step.autocast():
+            logits, hidden = model(inputs, hidden)
+            loss = F.cross_entropy(
+                logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1)
+            )
+
+        hparams = step.hparams
+        set_learning_rate(step.optimizers[optimizer], hparams["lr"], factor)
+        value = step.update(loss, optimizer, clip_norm=hparams.get("clip_norm") or None)
+        average = getattr(module, "update_average", None)
+        if average is not None:
+            average(step.step)
+        return value, detach_hidden(hidden)
 
     def _lr(self, step: StepContext) -> float:
         """The learning-rate factor for this step, from the share of training done."""
@@ -291,9 +305,13 @@ def member_optimizer(index: int) -> str:
     return f"member{index}"
 
 
-def _rows(hidden: Any) -> int:
+def _fitting(hidden: Any, rows: int) -> Any:
+    """A network's carried state, or None where it does not fit a batch of
+    ``rows`` lanes (the first chunk, or a shorter last batch)."""
+    if hidden is None:
+        return None
     first = hidden[0] if isinstance(hidden, tuple) else hidden
-    return int(first.shape[1])
+    return hidden if int(first.shape[1]) == rows else None
 
 
 def _default_prime(vocab: list[str]) -> str:
