@@ -47,6 +47,22 @@ def test_text_evaluate_scores_valid_by_default(
     assert scores["nll"] == pytest.approx(best, rel=1e-5)
 
 
+def test_the_cache_is_fitted_at_the_end_of_training_on_training_text(
+    trained_runs, rnn_registry, shared_data
+) -> None:
+    from zoo_rnn.cache import CachedCharModel
+
+    from zoo_core.runtime.run import LoadedRun
+
+    rows = history(trained_runs["text"])
+    run = LoadedRun.open(trained_runs["text"], device="cpu")
+
+    assert isinstance(run.model, CachedCharModel) and run.model.window == 2000
+    assert float(run.model.weight) > 0 and float(run.model.scale) > 0
+    assert "valid_nll_without_cache" not in rows[0]
+    assert rows[-1]["valid_nll"] < rows[-1]["valid_nll_without_cache"]
+
+
 def test_music_run_scores_the_test_split(
     trained_runs, rnn_registry, shared_data
 ) -> None:

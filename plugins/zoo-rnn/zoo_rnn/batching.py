@@ -12,7 +12,25 @@ from collections.abc import Iterator, Sequence
 
 import torch
 
-__all__ = ["LaneShare", "StreamLanes", "pad_rolls", "transpose_roll"]
+__all__ = [
+    "LaneShare",
+    "StreamLanes",
+    "pad_rolls",
+    "padded_lanes",
+    "reading_lanes",
+    "transpose_roll",
+]
+
+#: the most lanes a stream is scored in; fixed so the figure does not depend on
+#: the batch size. Each lane's first characters are predicted with little history:
+#: on Tiny Shakespeare 8 lanes score within 0.001 nats of one lane (every
+#: character with its whole history) and as fast as 32 lanes, which score 0.002
+#: higher.
+READING_LANES = 8
+#: the fewest characters a scoring lane holds, so that a short text is read in
+#: fewer lanes rather than in lanes too short to give history (or a cache) much
+#: to work with
+READING_LANE_CHARS = 4096
 
 
 class StreamLanes:
@@ -90,6 +108,12 @@ class LaneShare:
         shared = torch.tensor([value], dtype=torch.float64)
         dist.broadcast(shared, src=0)
         return float(shared.item())
+
+
+def reading_lanes(characters: int) -> int:
+    """How many lanes a stream of ``characters`` is scored in: up to
+    :data:`READING_LANES`, each of at least :data:`READING_LANE_CHARS`."""
+    return max(1, min(READING_LANES, characters // READING_LANE_CHARS))
 
 
 def padded_lanes(ids: torch.Tensor, rows: int) -> tuple[torch.Tensor, ...]:

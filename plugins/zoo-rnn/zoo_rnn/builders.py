@@ -11,6 +11,7 @@ from typing import Any
 
 import torch
 
+from .cache import CachedCharModel
 from .ensemble import CharEnsemble
 from .networks import CharModel, PianoRollModel
 
@@ -29,20 +30,20 @@ DEFAULT_KEYS = 88
 
 def build_char_rnn(
     hparams: dict[str, Any], info: dict[str, Any]
-) -> CharModel | CharEnsemble:
+) -> CharModel | CharEnsemble | CachedCharModel:
     """The plain tanh recurrence ``h_t = tanh(W x_t + U h_{t-1} + b)``."""
     return _char_model("tanh", hparams, info)
 
 
 def build_char_lstm(
     hparams: dict[str, Any], info: dict[str, Any]
-) -> CharModel | CharEnsemble:
+) -> CharModel | CharEnsemble | CachedCharModel:
     return _char_model("lstm", hparams, info)
 
 
 def build_char_gru(
     hparams: dict[str, Any], info: dict[str, Any]
-) -> CharModel | CharEnsemble:
+) -> CharModel | CharEnsemble | CachedCharModel:
     return _char_model("gru", hparams, info)
 
 
@@ -56,7 +57,7 @@ def build_music_gru(hparams: dict[str, Any], info: dict[str, Any]) -> PianoRollM
 
 def _char_model(
     cell: str, hparams: dict[str, Any], info: dict[str, Any]
-) -> CharModel | CharEnsemble:
+) -> CharModel | CharEnsemble | CachedCharModel:
     vocab = info.get("vocab")
     vocab_size = (
         len(vocab) if vocab else int(info.get("vocab_size", DEFAULT_VOCAB_SIZE))
@@ -75,9 +76,11 @@ def _char_model(
         )
 
     members = int(hparams.get("members") or 1)
-    if members == 1:
-        return member()
-    return CharEnsemble([member() for _ in range(members)])
+    network = (
+        member() if members == 1 else CharEnsemble([member() for _ in range(members)])
+    )
+    window = int(hparams.get("cache_window") or 0)
+    return CachedCharModel(network, window) if window > 0 else network
 
 
 def _music_model(

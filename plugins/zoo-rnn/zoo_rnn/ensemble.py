@@ -20,7 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from .networks import CharModel, Hidden
@@ -60,15 +59,25 @@ class CharEnsemble(nn.Module):
         Returns:
             ``(batch, time, vocab)`` log-probabilities and the members' states.
         """
+        log_probs, _, carried = self.read(tokens, hidden)
+        return log_probs, carried
+
+    def read(
+        self, tokens: torch.Tensor, hidden: tuple[Hidden | None, ...] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, tuple[Hidden, ...]]:
+        """Mixture log-probabilities, the members' top-layer states side by side
+        (unit length as a whole, see :meth:`CharModel.read`) and their states."""
         states = hidden if hidden is not None else (None,) * len(self.members)
-        log_probs, carried = [], []
+        log_probs, keys, carried = [], [], []
         for member, state in zip(self.members, states, strict=True):
-            logits, state = member(tokens, state)
-            log_probs.append(F.log_softmax(logits.float(), dim=-1))
+            member_log_probs, member_keys, state = member.read(tokens, state)
+            log_probs.append(member_log_probs)
+            keys.append(member_keys)
             carried.append(state)
 
-        mixed = torch.logsumexp(torch.stack(log_probs), dim=0)
-        return mixed - math.log(len(self.members)), tuple(carried)
+        count = len(self.members)
+        mixed = torch.logsumexp(torch.stack(log_probs), dim=0) - math.log(count)
+        return mixed, torch.cat(keys, dim=-1) / math.sqrt(count), tuple(carried)
 
 
 class SideBySide:

@@ -170,11 +170,30 @@ class CharModel(AveragedParts):
         Returns:
             ``(batch, time, vocab)`` logits and the state after the last step.
         """
+        states, hidden = self._states(tokens, hidden)
+        return self.part("readout")(self.drop(states)), hidden
+
+    def read(
+        self, tokens: torch.Tensor, hidden: Hidden | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, Hidden]:
+        """Next-character log-probabilities, the unit-length top-layer states
+        that produced them (what a :mod:`~zoo_rnn.cache` remembers), and the state.
+        """
+        states, hidden = self._states(tokens, hidden)
+        logits = self.part("readout")(self.drop(states))
+        return (
+            F.log_softmax(logits.float(), dim=-1),
+            F.normalize(states.float(), dim=-1),
+            hidden,
+        )
+
+    def _states(
+        self, tokens: torch.Tensor, hidden: Hidden | None
+    ) -> tuple[torch.Tensor, Hidden]:
         vectors = self.drop(self.part("embedding")(tokens))
-        states, hidden = run_core(
+        return run_core(
             self.part("core"), vectors, hidden, self.weight_dropout, self.training
         )
-        return self.part("readout")(self.drop(states)), hidden
 
 
 class PianoRollModel(AveragedParts):

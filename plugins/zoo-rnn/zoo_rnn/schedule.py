@@ -14,6 +14,8 @@ import time
 __all__ = ["SCHEDULES", "TimeShare", "lr_factor", "set_learning_rate"]
 
 SCHEDULES = ("constant", "cosine", "linear")
+#: the largest share of an epoch's time that may be kept back for work after it
+MAX_KEEP_BACK = 0.2
 
 
 def lr_factor(
@@ -61,19 +63,26 @@ class TimeShare:
         minutes = float(max_minutes or 0.0)
         self.seconds = minutes * 60.0 / max(epochs, 1) if minutes > 0 else None
         self.started: float | None = None
+        self.keep_back = 0.0
 
     @property
     def limited(self) -> bool:
         return self.seconds is not None
 
-    def start(self) -> None:
+    def start(self, keep_back: float = 0.0) -> None:
+        """Start this epoch's clock, ending it ``keep_back`` seconds early (at most
+        a fifth of the epoch's share) so that work after the last step still fits
+        in the share."""
         self.started = time.monotonic()
+        limit = MAX_KEEP_BACK * self.seconds if self.seconds is not None else 0.0
+        self.keep_back = min(keep_back, limit)
 
     def used(self) -> float:
         """Share of this epoch's time already spent (0 to 1); 0 without a budget."""
         if self.seconds is None or self.started is None:
             return 0.0
-        return min(1.0, (time.monotonic() - self.started) / self.seconds)
+        seconds = self.seconds - self.keep_back
+        return min(1.0, (time.monotonic() - self.started) / seconds)
 
     def over(self) -> bool:
         return self.limited and self.used() >= 1.0

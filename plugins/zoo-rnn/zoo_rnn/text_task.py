@@ -17,7 +17,8 @@ import torch.nn.functional as F
 from zoo_core.errors import ConfigError, DataError
 from zoo_core.tasks.base import EvalContext, GenerateRequest, Procedure, StepContext
 
-from .batching import LaneShare, StreamLanes, padded_lanes
+from .batching import LaneShare, StreamLanes, padded_lanes, reading_lanes
+from .cache import CachedCharModel, fit_cache
 from .ensemble import CharEnsemble, SideBySide
 from .networks import detach_hidden
 from .sampling import (
@@ -31,14 +32,12 @@ from .text_data import CharStream, encode
 
 __all__ = ["TextGenerationProcedure"]
 
-#: lanes a split is scored in; fixed so the figure does not depend on batch size.
-#: Each lane's first characters are predicted with little history: on Tiny
-#: Shakespeare 8 lanes score within 0.001 nats of one lane (every character
-#: with its whole history) and as fast as 32 lanes, which score 0.002 higher.
-EVAL_LANES = 8
 #: characters per forward call when scoring
 EVAL_CHUNK = 512
 DEFAULT_LENGTH = 500
+#: seconds a timed run keeps back at its end to fit the cache, so that the fit
+#: falls within the budget (it takes about 6 s on two CPU cores)
+CACHE_FIT_SECONDS = 10.0
 
 
 class TextGenerationProcedure(Procedure):
@@ -47,7 +46,8 @@ class TextGenerationProcedure(Procedure):
     Each epoch is one pass over the training stream, in ``batch_size`` lanes
     read ``bptt`` characters at a time. With ``max_minutes`` set, each epoch
     instead trains for an equal share of that budget, continuing through the
-    stream (and round again) where the previous epoch stopped.
+    stream (and round again) where the previous epoch stopped. A model with a
+    cache has it fitted at the end of the last epoch, within the budget.
     """
 
     metrics = ("nll",)
@@ -63,6 +63,10 @@ class TextGenerationProcedure(Procedure):
         self._next_chunk = 0
         self._chunks_per_pass = 1
         self._side_by_side: SideBySide | None = None
+        self._fit_after: CachedCharModel | None = None
+        self._device: Any = None
+        #: what fitting the cache found, once it has been fitted
+        self.cache_fit: dict[str, Any] | None = None
 
     # -- training -----------------------------------------------------------------
 
@@ -79,11 +83,12 @@ class TextGenerationProcedure(Procedure):
                 weight_decay=hparams.get("weight_decay") or 0.0,
             )
 
-        if isinstance(model, CharEnsemble):
+        network = _network(model)
+        if isinstance(network, CharEnsemble):
             # One optimizer per member, so each member's thread steps its own.
             return {
                 member_optimizer(index): adamw(member)
-                for index, member in enumerate(model.members)
+                for index, member in enumerate(network.members)
             }
         return {"main": adamw(model)}
 
@@ -116,12 +121,15 @@ class TextGenerationProcedure(Procedure):
             if self._side_by_side is not None:
                 self._side_by_side.close()
 
+        if self._fit_after is not None:
+            self.cache_fit = fit_cache(self._fit_after, dataset.ids, self._device)
+
     def _timed_chunks(
         self, dataset: CharStream, rows: int, bptt: int
     ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         share = self._share
         mine = share.rows(rows)
-        self._clock.start()
+        self._clock.start(CACHE_FIT_SECONDS if self._fit_after is not None else 0.0)
         while True:
             if self._lanes is None:
                 offset = int(share.agree(float(torch.randint(0, bptt, ()))))
@@ -147,24 +155,31 @@ class TextGenerationProcedure(Procedure):
 
     def start_epoch(self, step: StepContext) -> None:
         step.state.pop("hidden", None)
+        last = step.epoch == int(step.hparams["epochs"])
+        cached = isinstance(step.module, CachedCharModel)
+        self._fit_after = step.module if last and cached else None
+        self._device = step.device
 
     def training_step(
         self, step: StepContext, batch: tuple[torch.Tensor, torch.Tensor]
     ) -> dict[str, float]:
-        if isinstance(step.module, CharEnsemble):
-            return self._ensemble_step(step, batch)
+        network = _network(step.module)
+        if isinstance(network, CharEnsemble):
+            return self._ensemble_step(step, network, batch)
 
         hidden = _fitting(step.state.get("hidden"), batch[0].shape[0])
         value, step.state["hidden"] = self._train_network(
-            step, step.model, step.module, "main", batch, hidden, self._lr(step)
+            step, step.model, network, "main", batch, hidden, self._lr(step)
         )
         return {"loss": value, "nll": value}
 
     def _ensemble_step(
-        self, step: StepContext, batch: tuple[torch.Tensor, torch.Tensor]
+        self,
+        step: StepContext,
+        ensemble: CharEnsemble,
+        batch: tuple[torch.Tensor, torch.Tensor],
     ) -> dict[str, float]:
         """One step of every member on its own loss, side by side on a CPU."""
-        ensemble: CharEnsemble = step.module
         count = len(ensemble.members)
         if step.model is not step.module:
             raise ConfigError(
@@ -245,14 +260,20 @@ class TextGenerationProcedure(Procedure):
     def evaluate(self, ctx: EvalContext, split: str) -> dict[str, float]:
         """Mean next-character NLL (nats) over every character of ``split``.
 
-        The split is read in :data:`EVAL_LANES` contiguous lanes, each starting
-        from a zero state and carrying it to its end, so almost every character
-        is predicted with its whole history.
+        The split is read in up to 8 contiguous lanes (see
+        :func:`~zoo_rnn.batching.reading_lanes`), each starting
+        from a zero state (and an empty cache) and carrying it to its end, so
+        almost every character is predicted with its whole history. Once a
+        model's cache is fitted, ``nll_without_cache`` scores its network alone.
         """
         stream: CharStream = ctx.bundle.split(split)
         if stream.num_chars < 2:
             raise DataError(f"split {split!r} holds fewer than 2 characters")
-        return {"nll": stream_nll(ctx.model, stream.ids, ctx.device)}
+        scores = {"nll": stream_nll(ctx.model, stream.ids, ctx.device)}
+        if isinstance(ctx.model, CachedCharModel) and float(ctx.model.weight) > 0:
+            network = ctx.model.network
+            scores["nll_without_cache"] = stream_nll(network, stream.ids, ctx.device)
+        return scores
 
     # -- using a trained model -----------------------------------------------------
 
@@ -285,7 +306,7 @@ def stream_nll(model: torch.nn.Module, ids: torch.Tensor, device: Any) -> float:
 
     Every one of the ``len(ids) - 1`` predictions counts once.
     """
-    inputs, targets, mask = padded_lanes(ids, EVAL_LANES)
+    inputs, targets, mask = padded_lanes(ids, reading_lanes(ids.numel() - 1))
     total, hidden = 0.0, None
     with torch.no_grad():
         for start in range(0, inputs.shape[1], EVAL_CHUNK):
@@ -303,6 +324,11 @@ def stream_nll(model: torch.nn.Module, ids: torch.Tensor, device: Any) -> float:
 def member_optimizer(index: int) -> str:
     """The name of ensemble member ``index``'s optimizer."""
     return f"member{index}"
+
+
+def _network(model: torch.nn.Module) -> torch.nn.Module:
+    """The network that trains: the model itself, or the one under its cache."""
+    return model.network if isinstance(model, CachedCharModel) else model
 
 
 def _fitting(hidden: Any, rows: int) -> Any:
