@@ -30,6 +30,7 @@ BENCHMARKS = {
         "--seeds",
         "0",
         "1",
+        "2",
     ],
     "gan": [HERE / "gan" / "run.py"],
 }

@@ -3,7 +3,7 @@
 Run from the repository root, with the zoo-rnn plugin installed::
 
     .venv/bin/python benchmarks/rnn/run.py jsb --seeds 0 1 2
-    .venv/bin/python benchmarks/rnn/run.py shakespeare --minutes 10 --amp --seeds 0 1
+    .venv/bin/python benchmarks/rnn/run.py shakespeare --minutes 10 --amp --seeds 0 1 2
 
 ``jsb`` trains ``rnn/music-gru`` with its default hyperparameters on the JSB
 Chorales (the 229/76/77 split of Boulanger-Lewandowski et al., 2012), keeps the
