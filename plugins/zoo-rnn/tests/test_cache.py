@@ -139,9 +139,10 @@ def test_fitting_on_a_repetitive_text_turns_the_cache_on_and_lowers_the_nll() ->
     fitted = fit_cache(model, block.repeat(30), "cpu")
 
     assert model.training
-    assert fitted["weight"] > 0.1 and float(model.weight) == pytest.approx(
-        fitted["weight"]
-    )
+    # the cache recalls this text perfectly, yet its weight stays at most 0.5,
+    # so that it never costs more than ln 2 nats where it recalls wrongly
+    assert 0.1 < fitted["weight"] <= 0.5
+    assert float(model.weight) == pytest.approx(fitted["weight"])
     assert float(model.scale) == fitted["scale"]
     assert fitted["nll_with"] < fitted["nll_without"] - 0.3
     assert fitted["nll_without"] > math.log(VOCAB) * 0.8

@@ -37,9 +37,13 @@ logger = logging.getLogger(__name__)
 FIT_CHARS = 32_768
 #: characters per call when fitting
 FIT_CHUNK = 512
-#: the values of ``scale`` tried; ``weight`` is tried from 0 to 0.9 in steps of 0.01
+#: the values of ``scale`` tried
 FIT_SCALES = (2.5, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0)
-FIT_WEIGHTS = torch.linspace(0.0, 0.9, 91)
+#: the values of ``weight`` tried, from 0 to 0.5 in steps of 0.01. Up to 0.5 the
+#: cache can cost at most ln 2 nats on a character whatever it recalls, which
+#: bounds the harm where it has less text to recall than on the text it was
+#: fitted on (a short split, scored in one short lane).
+FIT_WEIGHTS = torch.linspace(0.0, 0.5, 51)
 
 
 class CacheState(NamedTuple):
