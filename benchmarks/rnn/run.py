@@ -201,7 +201,8 @@ def _shakespeare_run(
     wall = time.perf_counter() - started
 
     scores = evaluate_run(out, "valid", device="cpu", data_dir=args.data_dir)
-    members, cache = _member_scores(out, args.data_dir)
+    run = LoadedRun.open(out, device="cpu")
+    members = _member_scores(run, args.data_dir)
     run_dir = RunDirectory(out)
     _, state = run_dir.load_checkpoint(run_dir.latest_checkpoint())
     config = json.loads((out / "config.json").read_text("utf-8"))
@@ -221,7 +222,7 @@ def _shakespeare_run(
         "valid_nll_without_cache": round(
             scores.get("nll_without_cache", scores["nll"]), 4
         ),
-        "cache": cache,
+        "cache": _fitted_cache(run.model),
         "member_valid_nll": members,
         "history": [
             {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
@@ -237,9 +238,22 @@ def _shakespeare_run(
     }
 
 
-def _member_scores(out: Path, data_dir: str) -> tuple[list[float], dict[str, Any]]:
-    """Each ensemble member's validation NLL on its own, without the cache (empty
-    for one network), and the cache's fitted values (empty without a cache).
+def _fitted_cache(model: Any) -> dict[str, Any]:
+    """The window and fitted values of the model's cache; empty without one."""
+    from zoo_rnn.cache import CachedCharModel
+
+    if not isinstance(model, CachedCharModel):
+        return {}
+    return {
+        "window": model.window,
+        "scale": round(float(model.scale), 4),
+        "weight": round(float(model.weight), 4),
+    }
+
+
+def _member_scores(run: LoadedRun, data_dir: str) -> list[float]:
+    """Each ensemble member's validation NLL on its own, without the cache; empty
+    for one network.
 
     Scored from the same run, so the ensemble's gain is measured side by side.
     """
@@ -247,24 +261,13 @@ def _member_scores(out: Path, data_dir: str) -> tuple[list[float], dict[str, Any
     from zoo_rnn.ensemble import CharEnsemble
     from zoo_rnn.text_task import stream_nll
 
-    from zoo_core.runtime.run import LoadedRun
-
-    run = LoadedRun.open(out, device="cpu")
-    network, cache = run.model, {}
+    network = run.model
     if isinstance(network, CachedCharModel):
-        cache = {
-            "window": network.window,
-            "scale": round(float(network.scale), 4),
-            "weight": round(float(network.weight), 4),
-        }
         network = network.network
     if not isinstance(network, CharEnsemble):
-        return [], cache
+        return []
     ids = run.load_data(data_dir).split("valid").ids
-    members = [
-        round(stream_nll(member, ids, run.device), 4) for member in network.members
-    ]
-    return members, cache
+    return [round(stream_nll(member, ids, run.device), 4) for member in network.members]
 
 
 def _train_command(

@@ -10,12 +10,16 @@ import pytest
 def test_keeping_back_ends_the_epochs_clock_early() -> None:
     from zoo_rnn.schedule import TimeShare
 
-    clock = TimeShare(max_minutes=0.02, epochs=1)  # 1.2 s
-    clock.start(keep_back=0.2)
-    time.sleep(0.1)
+    kept = TimeShare(max_minutes=0.01, epochs=1)  # 0.6 s
+    whole = TimeShare(max_minutes=0.01, epochs=1)
+    kept.start(keep_back=0.12)
+    whole.start()
+    time.sleep(0.5)
 
-    assert clock.used() == pytest.approx(0.1 / 1.0, abs=0.05)
-    assert clock.keep_back == 0.2
+    # 0.5 s is past the 0.48 s left after keeping back, not past the 0.6 s share
+    assert kept.keep_back == pytest.approx(0.12)
+    assert kept.used() == 1.0
+    assert whole.used() < 1.0
 
 
 def test_at_most_a_fifth_of_an_epoch_is_kept_back() -> None:

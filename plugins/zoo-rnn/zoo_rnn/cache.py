@@ -85,9 +85,8 @@ class Recall:
         self.keys = keys[:, :-1]
         self.following = tokens[:, 1:]
         earlier = keys.shape[1] - queries.shape[1]
-        position = torch.arange(queries.shape[1], device=keys.device)[:, None]
+        position = torch.arange(queries.shape[1], device=keys.device)[:, None] + earlier
         recalled = torch.arange(self.keys.shape[1], device=keys.device)[None]
-        position = position + earlier
         self.allowed = (recalled < position) & (recalled >= position - window)
 
     @property

@@ -65,8 +65,6 @@ class TextGenerationProcedure(Procedure):
         self._side_by_side: SideBySide | None = None
         self._fit_after: CachedCharModel | None = None
         self._device: Any = None
-        #: what fitting the cache found, once it has been fitted
-        self.cache_fit: dict[str, Any] | None = None
 
     # -- training -----------------------------------------------------------------
 
@@ -122,7 +120,7 @@ class TextGenerationProcedure(Procedure):
                 self._side_by_side.close()
 
         if self._fit_after is not None:
-            self.cache_fit = fit_cache(self._fit_after, dataset.ids, self._device)
+            fit_cache(self._fit_after, dataset.ids, self._device)
 
     def _timed_chunks(
         self, dataset: CharStream, rows: int, bptt: int
